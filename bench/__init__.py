@@ -1,0 +1,3 @@
+"""Benchmarks: Hearth beside its baselines, reported as ratios from one run."""
+
+__all__: list[str] = []
