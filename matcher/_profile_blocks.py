@@ -30,10 +30,15 @@ LIST_KEYS = ("interests", "availability", "wants")
 NUMBER_KEYS = ("group_size", "new_faces")
 
 
+def _missing(value: Any) -> bool:
+    """True for an absent answer: None, NaN or pandas' NA (as a DataFrame of profiles holds)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _labels(profile: Mapping[str, Any], key: str, row: int) -> list[str]:
     """Return the list of string labels under ``key`` (empty when absent)."""
     raw = profile.get(key)
-    if raw is None:
+    if _missing(raw):
         return []
     if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
         raise ValueError(f"profile {row}: {key!r} must be a list of strings, got {raw!r}")
@@ -45,7 +50,7 @@ def _labels(profile: Mapping[str, Any], key: str, row: int) -> list[str]:
 
 def _number(value: Any, what: str, row: int) -> float:
     """Return ``value`` as a finite float, ``nan`` for missing; raise on anything else."""
-    if value is None:
+    if _missing(value):
         return math.nan
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"profile {row}: {what} must be a number, got {value!r}")
@@ -69,11 +74,13 @@ def profiles_to_frame(profiles: Any, value_keys: Sequence[str]) -> pd.DataFrame:
             raise TypeError(f"profile {row}: expected a mapping, got {type(profile).__name__}")
         for key in LIST_KEYS:
             columns[key].append(_labels(profile, key, row))
-        about = profile.get("about") or ""
+        about = profile.get("about")
+        about = "" if _missing(about) else about
         if not isinstance(about, str):
             raise ValueError(f"profile {row}: 'about' must be text, got {about!r}")
         columns["about"].append(about)
-        answers = profile.get("values") or {}
+        answers = profile.get("values")
+        answers = {} if _missing(answers) else answers
         if not isinstance(answers, Mapping):
             raise ValueError(f"profile {row}: 'values' must be a mapping, got {answers!r}")
         for key in value_keys:
@@ -123,8 +130,10 @@ class LabelBinarizer(TransformerMixin, BaseEstimator):
             self.classes_ = tuple(sorted({label for labels in X for label in labels}))
         else:
             self.classes_ = tuple(self.vocabulary)
-            if len(set(self.classes_)) != len(self.classes_):
-                raise ValueError(f"vocabulary has repeated entries: {self.vocabulary!r}")
+            if (isinstance(self.vocabulary, str) or len(set(self.classes_)) != len(self.classes_)
+                    or not all(isinstance(label, str) for label in self.classes_)):
+                raise ValueError("a vocabulary must be a sequence of distinct strings, "
+                                 f"got {self.vocabulary!r}")
         self.index_ = {label: i for i, label in enumerate(self.classes_)}
         self.weights_ = np.ones(len(self.classes_))
         if self.rarity:  # smoothed idf, as TfidfTransformer(smooth_idf=True) computes it

@@ -47,7 +47,9 @@ class ProfileVectorizer(TransformerMixin, BaseEstimator):
     A profile is a mapping; every key is optional and unknown keys are ignored:
     ``interests`` (tag slugs), ``about`` (free text), ``values`` (value key -> mean score; any
     finite scale, Hearth uses 1..6), ``availability`` (slot keys), ``wants`` (activity kinds),
-    ``group_size`` (preferred size, > 0) and ``new_faces`` (0 familiar .. 1 new).
+    ``group_size`` (preferred size, > 0) and ``new_faces`` (0 familiar .. 1 new). None or NaN
+    counts as unanswered; a wrongly typed or out-of-range answer raises ``ValueError`` naming
+    the profile's position. A ``DataFrame`` with these columns is accepted too.
 
     The blocks, in column order (see ``feature_slices_``):
 
@@ -66,7 +68,10 @@ class ProfileVectorizer(TransformerMixin, BaseEstimator):
     so that how decided a person is still counts: flat values give a short values block. Each
     block is multiplied by its weight and the whole row is L2-normalised. A profile with nothing
     in any block (or only in blocks of weight 0) gives the zero vector, never NaN. Tags, slots
-    and kinds outside the vocabulary, and words outside the text vocabulary, are ignored.
+    and kinds outside the vocabulary, value keys outside ``value_keys`` and words outside the
+    text vocabulary are ignored. One caveat of normalising: if values are a profile's only
+    content, a change that merely rescales its centred answers ((2, 1) -> (2, -1)) leaves the
+    vector as it was; with anything else in the profile, every changed answer shows.
 
     Underneath is a ``Pipeline`` (profiles -> ``DataFrame`` -> ``ColumnTransformer`` of the five
     blocks -> ``Normalizer``) held in ``pipeline_``. There is no randomness, so no

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as checks
+from sklearn.utils import get_tags
 
 from matcher.profiles import BLOCKS, SCHWARTZ_VALUES, ProfileVectorizer
 
@@ -209,12 +211,19 @@ def test_bad_profiles_are_refused_with_their_index(
 
 @pytest.mark.parametrize("params", [
     {"interest_weight": -1}, {"text_weight": float("nan")}, {"max_text_features": 0},
-    {"tags": ["chess", "chess"]}, {"value_keys": ["about"]},
+    {"tags": ["chess", "chess"]}, {"tags": "chess"}, {"slots": [1, 2]},
+    {"value_keys": ["about"]}, {"value_keys": []},
 ])
 def test_bad_parameters_are_refused_in_fit(params: dict) -> None:
     estimator = ProfileVectorizer(**params)  # __init__ only stores
     with pytest.raises(ValueError):
         estimator.fit(CORPUS)
+
+
+def test_dataframe_input_with_missing_answers_matches_dicts(fitted: ProfileVectorizer) -> None:
+    frame = pd.DataFrame(CORPUS)  # absent answers become NaN
+    assert frame.isna().any().any()
+    np.testing.assert_array_equal(fitted.transform(frame), fitted.transform(CORPUS))
 
 
 def test_fit_needs_profiles() -> None:
@@ -237,6 +246,11 @@ def test_fit_needs_profiles() -> None:
 ])
 def test_sklearn_data_independent_checks(check) -> None:
     check("ProfileVectorizer", ProfileVectorizer())
+
+
+def test_declares_dict_input() -> None:
+    tags = get_tags(ProfileVectorizer())
+    assert tags.input_tags.dict and not tags.input_tags.two_d_array and tags.requires_fit
 
 
 def test_fit_returns_self_and_stores_nothing_in_init() -> None:
