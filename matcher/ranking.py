@@ -17,9 +17,9 @@ from matcher.ranking_signals import SLOTS, mmr_select, time_slot
 __all__ = ["Event", "Member", "Attendance", "Recommendation", "EventRanker", "SIGNALS",
            "DEFAULT_WEIGHTS"]
 
-SIGNALS = ("content", "distance", "time", "ties", "graph", "host", "popularity")
-DEFAULT_WEIGHTS = {"content": 1.0, "distance": 0.5, "time": 0.5, "ties": 1.0, "graph": 1.0,
-                   "host": 1.0, "popularity": 0.5}
+SIGNALS = ("content", "distance", "time", "soon", "ties", "graph", "host", "popularity")
+DEFAULT_WEIGHTS = {"content": 1.0, "distance": 0.5, "time": 0.5, "soon": 1.0, "ties": 1.0,
+                   "graph": 1.0, "host": 1.0, "popularity": 0.5}
 _DAY = 86400.0
 
 
@@ -114,14 +114,15 @@ class Recommendation:
 class EventRanker:
     """Rank upcoming events for a member from what was known at a given time.
 
-    Seven signals, each in [0, 1] with 0.5 or a constant when unknown: ``content`` (TF-IDF cosine
+    Eight signals, each in [0, 1] with 0.5 or a constant when unknown: ``content`` (TF-IDF cosine
     of the event's tags and text with the member's interests and recent events), ``distance``
     (halving every ``travel_km``; from home, or else where the member usually goes), ``time``
-    (the event's weekday-and-part-of-day slot against availability or habit), ``ties`` (people
-    the member has attended with who signed up), ``graph`` (personalised PageRank on the
-    member-event-host graph), ``host`` (share of the member's recent events by the same host),
-    ``popularity`` (sign-ups so far and the host's usual turnout). The score is their weighted
-    mean; the top ``k`` is then diversified by maximal marginal relevance.
+    (the event's weekday-and-part-of-day slot against availability or habit), ``soon`` (halving
+    every ``soon_days`` until the event starts), ``ties`` (people the member has attended with
+    who signed up, or who usually go to the event's host), ``graph`` (personalised PageRank on
+    the member-event-host graph), ``host`` (share of the member's recent events by the same
+    host), ``popularity`` (sign-ups so far and the host's usual turnout). The score is their
+    weighted mean; the top ``k`` is then diversified by maximal marginal relevance.
 
     Parameters
     ----------
@@ -131,6 +132,8 @@ class EventRanker:
         Recency half-life for the member's history and for ties.
     travel_km : float
         Distance at which the distance signal halves when the member gives no travel limit.
+    soon_days : float
+        Days until the start at which the ``soon`` signal halves.
     interest_weight : float
         Weight of stated interests against past events in the content profile.
     tag_weight : float
@@ -152,11 +155,12 @@ class EventRanker:
     """
 
     def __init__(self, weights: Mapping[str, float] | None = None, *, half_life_days: float = 180.0,
-                 travel_km: float = 10.0, interest_weight: float = 1.0, tag_weight: float = 1.0,
+                 travel_km: float = 10.0, soon_days: float = 7.0, interest_weight: float = 1.0, tag_weight: float = 1.0,
                  pagerank_alpha: float = 0.85, mmr_lambda: float = 0.85):
         self.weights = weights
         self.half_life_days = half_life_days
         self.travel_km = travel_km
+        self.soon_days = soon_days
         self.interest_weight = interest_weight
         self.tag_weight = tag_weight
         self.pagerank_alpha = pagerank_alpha
@@ -241,7 +245,7 @@ class EventRanker:
         >>> ranker = EventRanker().fit(events, [("m", "a")], [Member("m")])
         >>> rec = ranker.rank("m", ["a", "b"], k=5, as_of=t(5))[0]
         >>> rec.event_id, rec.reason
-        ('b', 'About walking; on a Friday evening, when you usually go.')
+        ('b', 'About walking; coming up in 3 days.')
         """
         scored = score_candidates(self, member_id, candidate_event_ids, as_of)
         cand = scored["candidates"]

@@ -108,20 +108,32 @@ def score_candidates(r, member_id: str, candidate_ids: Iterable[str] | None,
 
     # ties and popularity from visible sign-ups of others
     others = visible & ~mine
-    going = np.zeros(r.n_events_)
-    np.add.at(going, r.att_event_[others], 1.0)
+    ne = r.n_events_
+    going = np.bincount(r.att_event_[others], minlength=ne).astype(float)
     tie_strength = np.zeros(len(r.member_ids_))
     if hist.size:
-        hist_w = np.zeros(r.n_events_)
-        np.add.at(hist_w, hist, hw)
+        hist_w = np.bincount(hist, weights=hw, minlength=ne)
         sel = past & ~mine
-        np.add.at(tie_strength, r.att_member_[sel], hist_w[r.att_event_[sel]])
-    ties_raw = np.zeros(r.n_events_)
-    ties_n = np.zeros(r.n_events_)
+        tie_strength = np.bincount(r.att_member_[sel], weights=hist_w[r.att_event_[sel]],
+                                   minlength=len(r.member_ids_))
     sel = others & (tie_strength[r.att_member_] > 0)
-    np.add.at(ties_raw, r.att_event_[sel], tie_strength[r.att_member_[sel]])
-    np.add.at(ties_n, r.att_event_[sel], 1.0)
-    out["ties"] = 1.0 - np.exp(-ties_raw[cand])
+    ties_raw = np.bincount(r.att_event_[sel], weights=tie_strength[r.att_member_[sel]],
+                           minlength=ne)
+    ties_n = np.bincount(r.att_event_[sel], minlength=ne)
+    ties_c = ties_raw[cand]
+    if nh and tie_strength.any():
+        # people the member has met who usually go to this host's events (recency-weighted share)
+        sel = past & ~mine & (tie_strength[r.att_member_] > 0) & (r.host_[r.att_event_] >= 0)
+        aw = recency_weights((t_ref - ev_start[sel]) / _DAY, r.half_life_days)
+        um, uh = r.att_member_[sel], r.host_[r.att_event_[sel]]
+        per_member = np.bincount(um, weights=aw, minlength=len(r.member_ids_))
+        share = aw / per_member[um]
+        via_host = np.bincount(uh, weights=share * tie_strength[um], minlength=nh)
+        ties_c = ties_c + np.where(ch >= 0, via_host[np.maximum(ch, 0)], 0.0)
+    out["ties"] = 1.0 - np.exp(-ties_c)
+
+    days = np.maximum(r.start_[cand] - t_ref, 0.0) / _DAY if np.isfinite(t) else np.zeros(n)
+    out["soon"] = np.power(0.5, days / r.soon_days) if r.soon_days > 0 else np.ones(n)
 
     # popularity: sign-ups so far, and the host's usual turnout recently
     ph = r.host_[r.att_event_[past]]
@@ -187,6 +199,7 @@ def score_candidates(r, member_id: str, candidate_ids: Iterable[str] | None,
             "host_visits": int(host_n[host]) if host >= 0 and nh else 0,
             "host": r.events_[e].host,
             "going": int(going[e]),
+            "days": float(days[i]) if np.isfinite(t) else None,
         }
 
     out["detail"] = detail

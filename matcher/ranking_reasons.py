@@ -73,6 +73,10 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
     if c("time") > 0 and slot and detail.get("time_source"):
         when = "you're free" if detail["time_source"] == "availability" else "you usually go"
         about.append((c("time"), f"on {slot_label(str(slot))}, when {when}"))
+    days = detail.get("days")
+    if c("soon") > 0 and days is not None and float(days) < 7:
+        when = "today" if days < 1 else ("tomorrow" if days < 2 else f"in {int(days)} days")
+        about.append((c("soon"), f"coming up {when}"))
     host_visits = int(detail.get("host_visits") or 0)
     if c("host") > 0 and host_visits > 0:
         host = detail.get("host")
@@ -90,9 +94,10 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
 
     about.sort(key=lambda item: -item[0])
     about = about[:2]
-    plain = [text for _, text in about if not text.startswith("on ")]
+    apart = ("on ", "coming up")
+    plain = [text for _, text in about if not text.startswith(apart)]
     parts = [join_words(plain)] if plain else []
-    parts += [text for _, text in about if text.startswith("on ")]
+    parts += [text for _, text in about if text.startswith(apart)]
     parts += [text for _, text in people[:1]]
     if not parts:
         return "An upcoming event you have not tried yet."
