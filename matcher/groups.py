@@ -1,0 +1,275 @@
+"""Group formation for one slot: partition members into compatible, reachable small groups.
+
+The objective maximised is the one of :mod:`matcher.objective` (mean satisfaction: mean
+compatibility with group-mates, plus the social term of the mode, minus ``lam`` times the mean
+distance in km to them; unplaced members count 0). Hard constraints: group sizes within
+``size``; everyone within their ``travel_km`` of the meeting place (the suggested venue when
+venues are given, otherwise the group's centroid); a shared time slot when availability is
+given; no blocked pair together; the venue meets everyone's needs. Members never placed before
+and those with the fewest possible partners are placed first, and nobody is left out when a
+feasible group for them exists in the search.
+
+The search: the city is cut into compact regions (recursive coordinate bisection, about
+``region_size`` members each); each region is solved by a hardest-first greedy construction
+and a local search of moves and swaps with exact incremental gains (several restarts and random
+kicks when the region is small); then a second, rotated tiling over the groups found repairs
+the borders between regions and places leftovers. The result is deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Hashable, Iterable
+
+import numpy as np
+
+from matcher._explain import reason
+from matcher._regions import bisect_regions
+from matcher._rules import BIG, Rules, centroid
+from matcher._search import solve
+from matcher.members import History, Members, Venues, make_history
+from matcher.objective import MODES, Objective, pair_weights, satisfaction, social_pairs, summarise
+
+__all__ = ["Group", "Grouping", "form_groups", "Members", "Venues"]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One suggested group: member ids (and rows), score, reason, venue and the longest trip."""
+
+    members: tuple
+    rows: tuple
+    score: float
+    reason: str
+    venue: Hashable | None
+    farthest_km: float
+
+    def as_dict(self) -> dict:
+        """The JSON-able form used by the command line.
+
+        Examples
+        --------
+        >>> Group(("a", "b"), (0, 1), 0.5, "Why.", None, 1.0).as_dict()
+        {'members': ['a', 'b'], 'score': 0.5, 'reason': 'Why.', 'venue': None}
+        """
+        return {"members": list(self.members), "score": float(self.score), "reason": self.reason,
+                "venue": self.venue}
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The groups for a slot, who was left unplaced, and the objective."""
+
+    groups: tuple
+    unplaced: tuple
+    objective: Objective
+    labels: np.ndarray = field(repr=False)
+
+    def as_dict(self) -> dict:
+        """The JSON-able form used by the command line.
+
+        Examples
+        --------
+        >>> m = Members.from_arrays("ab", [0, 0], [0, 0], [[1], [1]])
+        >>> form_groups(m, size=(2, 2)).as_dict()["objective"]
+        {'mean': 1.0, 'worst_tenth': 1.0, 'unplaced': 0}
+        """
+        return {"groups": [g.as_dict() for g in self.groups], "unplaced": list(self.unplaced),
+                "objective": self.objective.as_dict()}
+
+
+def _defaults(m: int, lo: int, hi: int) -> tuple[int, int]:
+    span = hi - lo + 1
+    if m <= 40:
+        return 3 * span, 60
+    if m <= 120:
+        return span, 10
+    return 1, 0
+
+
+class _Problem:
+    """Everything shared by the regional solves: members, history, venues and settings."""
+
+    def __init__(self, members, history: History, social, venues, lo, hi, lam, seed):
+        self.members, self.history, self.social, self.venues = members, history, social, venues
+        self.lo, self.hi, self.lam, self.seed = lo, hi, lam, seed
+        n = len(members)
+        self.n = n
+        self.local = np.full(n, -1, dtype=np.intp)
+
+    def weights(self, rows):
+        sub = self.members.subset(rows)
+        W, _ = pair_weights(self.members, rows, distance_weight=self.lam, social=self.social)
+        rules = Rules(sub, self.venues)
+        bad = rules.forbidden_pairs()
+        self.local[rows] = np.arange(len(rows))
+        bi, bj = self.local[self.history.block_i], self.local[self.history.block_j]
+        keep = (bi >= 0) & (bj >= 0)
+        bad[bi[keep], bj[keep]] = True
+        bad[bj[keep], bi[keep]] = True
+        self.local[rows] = -1
+        W[bad] = -BIG
+        return sub, W, rules
+
+    def solve(self, rows, key, *, init=None, restarts=None, kicks=None):
+        sub, W, rules = self.weights(rows)
+        m = len(rows)
+        rng = np.random.default_rng(np.random.SeedSequence([int(self.seed), *key]))
+        ok = W > -BIG / 2
+        partners = ok.sum(axis=1) - 1
+        k = max(1, min(self.lo - 1, m - 1))
+        best_k = -np.sort(-np.where(ok, W, -BIG), axis=1)[:, :k].sum(axis=1) if m > 1 else np.zeros(m)
+        order = np.lexsort((rng.permutation(m), best_k, partners, sub.placed_before))
+        pb = sub.placed_before
+        gate = ~(pb[None, :] & ~pb[:, None])
+        r0, k0 = _defaults(m, self.lo, self.hi)
+        return solve(W, self.lo, self.hi, rules, order, rng, init=init, gate=gate,
+                     restarts=r0 if restarts is None else restarts, kicks=k0 if kicks is None else kicks)
+
+
+def _groups_of(labels: np.ndarray) -> list[np.ndarray]:
+    placed = np.flatnonzero(labels >= 0)
+    order = placed[np.argsort(labels[placed], kind="stable")]
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    return [g for g in np.split(order, cuts) if len(g)] if len(order) else []
+
+
+def _second_pass(problem: _Problem, labels: np.ndarray, region_size: int, report) -> np.ndarray:
+    """Re-solve a rotated tiling of the groups found, warm-started: repairs region borders."""
+    groups = _groups_of(labels)
+    atoms = groups + [np.array([i]) for i in np.flatnonzero(labels < 0)]
+    lat = np.empty(len(atoms))
+    lon = np.empty(len(atoms))
+    for a, rows in enumerate(atoms):
+        lat[a], lon[a] = centroid(problem.members.lat[rows], problem.members.lon[rows])
+    weight = np.array([len(a) for a in atoms], dtype=float)
+    tiles = bisect_regions(lat, lon, region_size, weight=weight, angle=np.pi / 4)
+    out = np.full(problem.n, -1, dtype=np.intp)
+    next_label = 0
+    for t, tile in enumerate(report(tiles, len(tiles), "repairing borders")):
+        rows = np.concatenate([atoms[a] for a in tile])
+        init = labels[rows].copy()
+        placed = init >= 0
+        _, init[placed] = np.unique(init[placed], return_inverse=True)
+        lab = problem.solve(rows, (2, t), init=init, restarts=1, kicks=0)
+        placed = lab >= 0
+        out[rows[placed]] = lab[placed] + next_label
+        next_label += int(lab.max()) + 1 if placed.any() else 0
+    return out
+
+
+def _quiet(items, total, label):
+    return items
+
+
+def form_groups(
+    members: Members,
+    *,
+    size: tuple[int, int] = (4, 8),
+    distance_weight: float = 0.05,
+    mode: str = "new",
+    ties: Iterable[tuple] | None = None,
+    blocks: Iterable[tuple] | None = None,
+    past_groups: Iterable[Iterable] | None = None,
+    venues: Venues | None = None,
+    familiarity_weight: float = 0.5,
+    seed: int = 0,
+    region_size: int = 300,
+    progress: Callable | None = None,
+) -> Grouping:
+    """Partition the members of one slot into groups maximising mean satisfaction.
+
+    Parameters
+    ----------
+    members : Members
+        The members available for the slot.
+    size : (int, int)
+        Smallest and largest group size, inclusive (default 4 to 8).
+    distance_weight : float
+        ``lam``: satisfaction lost per km of mean distance to group-mates (default 0.05).
+    mode : {"new", "deepen"}
+        ``"new"`` avoids repeating past groups (as each member's ``prefers_new`` asks);
+        ``"deepen"`` re-forms groups that worked, using tie strengths.
+    ties : iterable of (id_a, id_b, strength), optional
+        Shared history: attended together, would meet again (positive) or not (negative).
+    blocks : iterable of (id_a, id_b), optional
+        Pairs that must never share a group.
+    past_groups : iterable of iterables of ids, optional
+        Groups formed before.
+    venues : Venues, optional
+        Candidate meeting places; each group gets the one that meets everyone's needs and
+        minimises the longest trip, and a group without such a venue is not formed.
+    familiarity_weight : float
+        ``beta`` of the social term (default 0.5).
+    seed : int
+        Seed for the randomised parts; equal seeds give equal results.
+    region_size : int
+        Members per region of the spatial decomposition (default 300).
+    progress : callable, optional
+        ``progress(items, total, label)`` wrapping long loops (e.g. :func:`matcher.csvio.progress`).
+
+    Returns
+    -------
+    Grouping
+        Groups (best first), unplaced member ids, and the objective.
+
+    Examples
+    --------
+    >>> m = Members.from_arrays(
+    ...     list("abcdefgh"), [51.50] * 4 + [51.52] * 4, [-0.12] * 8,
+    ...     [[1, 0]] * 4 + [[0, 1]] * 4, interest_names=["walking", "cooking"])
+    >>> result = form_groups(m, size=(4, 4), seed=0)
+    >>> sorted(sorted(g.members) for g in result.groups)
+    [['a', 'b', 'c', 'd'], ['e', 'f', 'g', 'h']]
+    >>> result.groups[0].reason
+    'You all enjoy walking; the farthest trip is 0.0 km.'
+    >>> result.objective.as_dict()
+    {'mean': 1.0, 'worst_tenth': 1.0, 'unplaced': 0}
+    """
+    lo, hi = (int(size[0]), int(size[1]))
+    if not 2 <= lo <= hi:
+        raise ValueError(f"size must satisfy 2 <= smallest <= largest, not {size!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    report = progress or _quiet
+    history = make_history(members, ties=ties, blocks=blocks, past_groups=past_groups)
+    social = social_pairs(members, history, mode=mode, familiarity_weight=familiarity_weight)
+    problem = _Problem(members, history, social, venues, lo, hi, float(distance_weight), seed)
+    n = len(members)
+    labels = np.full(n, -1, dtype=np.intp)
+    regions = bisect_regions(members.lat, members.lon, region_size) if n else []
+    next_label = 0
+    for r, rows in enumerate(report(regions, len(regions), "forming groups")):
+        lab = problem.solve(rows, (1, r))
+        placed = lab >= 0
+        labels[rows[placed]] = lab[placed] + next_label
+        next_label += int(lab.max()) + 1 if placed.any() else 0
+    if len(regions) > 1:
+        labels = _second_pass(problem, labels, region_size, report)
+    return _result(problem, labels)
+
+
+def _result(problem: _Problem, labels: np.ndarray) -> Grouping:
+    members, venues = problem.members, problem.venues
+    sat = np.zeros(problem.n)
+    groups = []
+    past = set(zip(problem.history.past_i.tolist(), problem.history.past_j.tolist()))
+    for rows in _groups_of(labels):
+        sub = members.subset(rows)
+        W, _ = pair_weights(members, rows, distance_weight=problem.lam, social=problem.social)
+        s = satisfaction(W, np.zeros(len(rows), dtype=np.intp))
+        sat[rows] = s
+        v, trips = Rules(sub, venues).meeting(range(len(rows)))
+        venue = venues.ids[v] if v >= 0 else None
+        rs = sorted(rows.tolist())
+        met = sum((a, b) in past for k, a in enumerate(rs) for b in rs[k + 1:])
+        text = reason(sub.interests, sub.values, members.interest_names, members.value_names,
+                      float(np.max(trips)), venue=venue, met_before=met)
+        groups.append(Group(tuple(sub.ids), tuple(int(r) for r in rows), float(s.mean()), text,
+                            venue, float(np.max(trips))))
+    groups.sort(key=lambda g: (-g.score, g.rows))
+    unplaced = tuple(members.ids[i] for i in np.flatnonzero(labels < 0))
+    final = np.full(problem.n, -1, dtype=np.intp)
+    for k, g in enumerate(groups):
+        final[list(g.rows)] = k
+    return Grouping(tuple(groups), unplaced, summarise(sat, len(unplaced)), final)
