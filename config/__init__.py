@@ -1,0 +1,11 @@
+"""Hearth's settings: embedded defaults, then an optional TOML file, then the environment."""
+
+from config.settings import (
+    DEV_SECRET_KEY,
+    SETTINGS_DOC,
+    ConfigError,
+    Settings,
+    load_settings,
+)
+
+__all__ = ["Settings", "ConfigError", "load_settings", "DEV_SECRET_KEY", "SETTINGS_DOC"]

@@ -1,0 +1,3 @@
+"""Background work on a task queue: matching runs, reminders and feedback prompts."""
+
+__all__: list[str] = []

@@ -1,0 +1,18 @@
+"""Every model, imported once so that ``Base.metadata`` knows all tables (for Alembic and tests)."""
+
+from store.centres import Centre, Invitation, organiser_memberships
+from store.db import Base
+from store.outbox import Message
+from store.users import AccountToken, Role, TokenPurpose, User
+
+__all__ = [
+    "Base",
+    "Centre",
+    "Invitation",
+    "organiser_memberships",
+    "Message",
+    "AccountToken",
+    "TokenPurpose",
+    "Role",
+    "User",
+]

@@ -1,0 +1,78 @@
+"""Browser tests: Hearth served on a free loopback port, driven by Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from store.models import Base
+from web import create_app
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: `apt-get install -y chromium` (make test does it as root).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    }
+
+
+def _wipe(engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT 1"))
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def database(self):
+        return self.app.extensions["hearth.db"]
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings_override):
+    """A real server with its own committed data, wiped after the test."""
+    settings_override["base_url"] = "http://127.0.0.1"
+    app = create_app(settings_override)
+    server = LiveServer(app).start()
+    settings_override["base_url"] = server.url
+    yield server
+    server.stop()
+    _wipe(server.database.engine)
+    server.database.dispose()
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(10_000)
+    return page

@@ -1,0 +1,49 @@
+"""Forms for joining, logging in, resetting a password and accepting an invitation."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+__all__ = ["LoginForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm"]
+
+_EMAIL = [DataRequired("Please enter your email address."), Email("Please enter a valid email address."), Length(max=254)]
+_NAME = [DataRequired("Please tell us what to call you."), Length(max=80, message="Please keep this under 80 characters.")]
+_NEW_PASSWORD = [DataRequired("Please choose a password."), Length(max=128, message="Please use at most 128 characters.")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=_EMAIL)
+    password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=128)])
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField("What should we call you?", validators=_NAME)
+    email = EmailField("Email address", validators=_EMAIL)
+    password = PasswordField("Choose a password", validators=_NEW_PASSWORD)
+    confirm = PasswordField(
+        "Type the password again", validators=[DataRequired("Please type the password again."), EqualTo("password", "The two passwords don't match.")]
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email address", validators=_EMAIL)
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField("New password", validators=_NEW_PASSWORD)
+    confirm = PasswordField(
+        "Type the new password again", validators=[DataRequired("Please type the password again."), EqualTo("password", "The two passwords don't match.")]
+    )
+
+
+class InviteAcceptForm(FlaskForm):
+    display_name = StringField("Your name, as other organisers will see it", validators=_NAME)
+    password = PasswordField("Choose a password", validators=_NEW_PASSWORD)
+    confirm = PasswordField(
+        "Type the password again", validators=[DataRequired("Please type the password again."), EqualTo("password", "The two passwords don't match.")]
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that spends a single-use link (so link previews cannot)."""

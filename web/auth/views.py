@@ -1,0 +1,180 @@
+"""Views for accounts; each is thin: a form, one store operation, a redirect or a page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from store import accounts
+from store.users import TokenPurpose, User
+from web.auth.forms import ConfirmForm, InviteAcceptForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm
+from web.db import db_session
+from web.extensions import limiter, login_limit, login_manager, register_limit
+
+__all__ = ["bp"]
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see that page."
+login_manager.login_message_category = "warning"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit() or not token:
+        return None
+    user = db_session().get(User, int(ident))
+    if user is None or not user.is_active or user.session_token != token:
+        return None
+    return user
+
+
+def _settings():
+    return current_app.extensions["hearth.settings"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow Hearth's name."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = db_session()
+        user = accounts.authenticate(session, form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("That email and password don't match an account. Please try again.")
+        elif user.email_confirmed_at is None:
+            form.email.errors.append(
+                "Please open the link we emailed you to confirm your address first. Lost it? "
+                "Use “Forgotten your password?” below: that confirms it too."
+            )
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.display_name}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You've logged out. See you soon.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register_resident(
+                db_session(),
+                _settings(),
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except accounts.AccountError as exc:
+            db_session().rollback()
+            form.password.errors.append(str(exc))
+        else:
+            return render_template("auth/check_email.html", email=form.email.data)
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    form = ConfirmForm()
+    session = db_session()
+    if form.validate_on_submit():
+        try:
+            user = accounts.confirm_email(session, token)
+        except accounts.AccountError as exc:
+            session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("auth.login"))
+        login_user(user)
+        flash(f"Thank you, {user.display_name}: your email is confirmed and you're logged in.", "success")
+        return redirect(url_for("main.home"))
+    valid = accounts.check_token(session, token, TokenPurpose.CONFIRM_EMAIL) is not None
+    return render_template("auth/confirm.html", form=form, valid=valid)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(db_session(), _settings(), form.email.data)
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def reset(token: str):
+    session = db_session()
+    if accounts.check_token(session, token, TokenPurpose.RESET_PASSWORD) is None:
+        return render_template("auth/reset_invalid.html"), 410
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(session, token, form.password.data)
+        except accounts.AccountError as exc:
+            session.rollback()
+            form.password.errors.append(str(exc))
+        else:
+            logout_user()
+            flash("Your new password is set. Please log in with it.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token: str):
+    session = db_session()
+    invitation = accounts.find_invitation(session, token)
+    if invitation is None:
+        return render_template("auth/invite_invalid.html"), 410
+    form = InviteAcceptForm() if not current_user.is_authenticated else ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(
+                session,
+                token,
+                current_user=current_user if current_user.is_authenticated else None,
+                display_name=getattr(form, "display_name", None) and form.display_name.data or "",
+                password=getattr(form, "password", None) and form.password.data or "",
+            )
+        except accounts.AccountError as exc:
+            session.rollback()
+            flash(str(exc), "error")
+        else:
+            if not current_user.is_authenticated:
+                login_user(user)
+            flash(f"Welcome: you're now an organiser of {invitation.centre.name}.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/invite.html", form=form, invitation=invitation)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("auth/account.html")

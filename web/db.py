@@ -1,0 +1,65 @@
+"""The request's database session: opened on first use, committed once when the view succeeds."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from store.db import Database
+from store.outbox import deliver_pending
+
+__all__ = ["init_db", "db_session", "database"]
+
+log = logging.getLogger(__name__)
+
+
+def database() -> Database:
+    return current_app.extensions["hearth.db"]
+
+
+def db_session() -> Session:
+    """This request's session; the request's single commit happens after the view returns."""
+    if "db_session" not in g:
+        g.db_session = database().session()
+    return g.db_session
+
+
+def init_db(app: Flask, db: Database) -> None:
+    app.extensions["hearth.db"] = db
+
+    @app.after_request
+    def commit(response):
+        session: Session | None = g.pop("db_session", None)
+        if session is None:
+            return response
+        try:
+            if response.status_code < 400:
+                session.flush()
+                deliver = bool(session.info.pop("deliver_outbox", False))
+                session.commit()
+                if deliver:
+                    _deliver_outbox()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+        return response
+
+    @app.teardown_request
+    def close(_exc):
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+
+def _deliver_outbox() -> None:
+    """Deliver what this request queued, in its own unit of work; failures are retried later."""
+    settings = current_app.extensions["hearth.settings"]
+    try:
+        with database().unit_of_work() as session:
+            deliver_pending(session, settings)
+    except Exception:  # delivery must never turn a saved request into an error page
+        log.exception("outbox delivery failed; messages stay pending")

@@ -1,0 +1,64 @@
+"""Home and messages: what a person sees first, and what Hearth has written to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from store.outbox import Message, messages_for
+from store.db import utcnow
+from web.db import db_session
+
+__all__ = ["bp", "NavItem"]
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _nav_items() -> list[NavItem]:
+    items = [("Home", "main.home"), ("Messages", "main.messages")]
+    if current_user.is_authenticated and current_user.is_admin:
+        items.append(("Centres", "admin.centres"))
+    items.append(("Account", "auth.account"))
+    return [NavItem(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in items]
+
+
+@bp.app_context_processor
+def navigation():
+    return {"nav_items": _nav_items}
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html")
+    return render_template("main/home.html")
+
+
+@bp.route("/messages")
+@login_required
+def messages():
+    return render_template("main/messages.html", messages=messages_for(db_session(), current_user.id))
+
+
+@bp.route("/messages/<int:message_id>")
+@login_required
+def message(message_id: int):
+    session = db_session()
+    item = session.scalar(
+        select(Message).where(Message.id == message_id, Message.user_id == current_user.id)
+    )
+    if item is None:
+        abort(404)
+    if item.read_at is None:
+        item.read_at = utcnow()
+    return render_template("main/message.html", message=item)
