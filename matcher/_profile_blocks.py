@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.sparse.linalg import norm as sparse_norm
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import FunctionTransformer, normalize
@@ -23,8 +24,11 @@ __all__ = [
     "unit_rows",
     "LabelBinarizer",
     "TextTfidf",
+    "Standardise",
     "TypicalScale",
 ]
+
+_TOLERANCE = 1e-10  # differences and norms below this are rounding, not answers
 
 LIST_KEYS = ("interests", "availability", "wants")
 NUMBER_KEYS = ("group_size", "new_faces")
@@ -103,18 +107,27 @@ def ipsatise(answers: Any) -> np.ndarray:
     counts = answered.sum(axis=1, keepdims=True)
     totals = np.where(answered, answers, 0.0).sum(axis=1, keepdims=True)
     means = np.divide(totals, counts, out=np.zeros_like(totals), where=counts > 0)
-    return np.where(answered, answers - means, 0.0)
+    centred = np.where(answered, answers - means, 0.0)
+    centred[np.abs(centred) <= _TOLERANCE * np.maximum(1.0, np.abs(means))] = 0.0  # rounding
+    return centred
 
 
 def l2_rows(X: Any) -> Any:
-    """Scale each row to unit length; zero rows and zero-width blocks stay as they are."""
+    """Scale each row to unit length; rows of norm below ``_TOLERANCE`` become exactly zero."""
     if X.shape[1] == 0:
         return X
-    return normalize(X, norm="l2", copy=True)
+    norms = sparse_norm(X, axis=1) if sparse.issparse(X) else np.linalg.norm(X, axis=1)
+    tiny = np.flatnonzero(norms < _TOLERANCE)
+    X = normalize(X, norm="l2", copy=True)
+    if tiny.size:
+        X = X.tolil() if sparse.issparse(X) else X
+        X[tiny] = 0.0
+        X = X.tocsr() if sparse.issparse(X) else X
+    return X
 
 
 def unit_rows() -> FunctionTransformer:
-    """A pipeline step applying ``l2_rows`` (``Normalizer`` refuses a block with no columns)."""
+    """A pipeline step applying ``l2_rows`` (unlike ``Normalizer``, it takes zero-width blocks)."""
     return FunctionTransformer(l2_rows, accept_sparse=True, feature_names_out="one-to-one")
 
 
@@ -183,6 +196,33 @@ class TextTfidf(TransformerMixin, BaseEstimator):
         if self.vectorizer_ is None:
             return np.asarray([], dtype=object)
         return self.vectorizer_.get_feature_names_out()
+
+
+class Standardise(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Standardise each column over its answered (non-NaN) entries; unanswered become exactly 0.
+
+    A column nobody answered keeps mean 0 and scale 1; a constant column gets scale 1.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> Standardise:
+        X = np.asarray(X, dtype=np.float64)
+        answered = ~np.isnan(X)
+        counts = answered.sum(axis=0)
+        filled = np.where(answered, X, 0.0)
+        self.mean_ = np.divide(filled.sum(axis=0), counts, out=np.zeros(X.shape[1]),
+                               where=counts > 0)
+        spread = np.where(answered, X - self.mean_, 0.0)
+        std = np.sqrt(np.divide(np.square(spread).sum(axis=0), counts,
+                                out=np.zeros(X.shape[1]), where=counts > 0))
+        self.scale_ = np.where(std > _TOLERANCE * np.maximum(1.0, np.abs(self.mean_)), std, 1.0)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        check_is_fitted(self)
+        centred = np.asarray(X, dtype=np.float64) - self.mean_
+        centred[np.abs(centred) <= _TOLERANCE * np.maximum(1.0, np.abs(self.mean_))] = 0.0
+        return np.where(np.isnan(centred), 0.0, centred / self.scale_)
 
 
 class TypicalScale(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):

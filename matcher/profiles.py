@@ -12,15 +12,15 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, Normalizer, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from matcher._profile_blocks import (
     LIST_KEYS,
     NUMBER_KEYS,
     LabelBinarizer,
+    Standardise,
     TextTfidf,
     TypicalScale,
     ipsatise,
@@ -74,7 +74,7 @@ class ProfileVectorizer(TransformerMixin, BaseEstimator):
     vector as it was; with anything else in the profile, every changed answer shows.
 
     Underneath is a ``Pipeline`` (profiles -> ``DataFrame`` -> ``ColumnTransformer`` of the five
-    blocks -> ``Normalizer``) held in ``pipeline_``. There is no randomness, so no
+    blocks -> row normalisation) held in ``pipeline_``. There is no randomness, so no
     ``random_state``: the result is deterministic.
 
     scikit-learn conventions: ``__init__`` only stores parameters; ``fit`` returns ``self``;
@@ -187,10 +187,7 @@ class ProfileVectorizer(TransformerMixin, BaseEstimator):
         preferences = Pipeline([
             ("parts", ColumnTransformer([
                 ("wants", LabelBinarizer(self.activity_kinds), "wants"),
-                ("scales", Pipeline([
-                    ("impute", SimpleImputer(strategy="mean", keep_empty_features=True)),
-                    ("scale", StandardScaler()),
-                ]), list(NUMBER_KEYS)),
+                ("scales", Standardise(), list(NUMBER_KEYS)),
             ], sparse_threshold=0)),
             ("typical", TypicalScale()),
         ])
@@ -215,7 +212,7 @@ class ProfileVectorizer(TransformerMixin, BaseEstimator):
             ("profiles", FunctionTransformer(
                 profiles_to_frame, kw_args={"value_keys": value_keys}, validate=False)),
             ("blocks", blocks),
-            ("normalize", Normalizer()),
+            ("normalize", unit_rows()),
         ])
 
     def fit(self, X: Any, y: Any = None) -> ProfileVectorizer:
@@ -282,9 +279,8 @@ class ProfileVectorizer(TransformerMixin, BaseEstimator):
             "value_scale": numbers(blocks["values"].named_steps["scale"].scale_),
             "value_typical": numbers(blocks["values"].named_steps["typical"].scale_),
             "pref_typical": numbers(blocks["preferences"].named_steps["typical"].scale_),
-            "pref_mean": numbers(prefs.named_steps["scale"].mean_),
-            "pref_scale": numbers(prefs.named_steps["scale"].scale_),
-            "pref_fill": numbers(prefs.named_steps["impute"].statistics_),
+            "pref_mean": numbers(prefs.mean_),
+            "pref_scale": numbers(prefs.scale_),
         }
         digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
         return f"{_SCHEMA}-{digest[:12]}"

@@ -81,6 +81,17 @@ def test_empty_profile_gives_zero_vector(fitted: ProfileVectorizer) -> None:
     assert not vectors.any()
 
 
+def test_rounding_noise_never_survives_as_a_direction() -> None:
+    # A mean like 0.21000578... is not recovered exactly by floating point; unanswered and
+    # at-the-mean answers must still give exact zeros, not a 1e-17 vector.
+    corpus = [{}, {}, {"wants": ["meal"], "group_size": 2, "new_faces": 0.21000578480651294},
+              {"values": {"power": 2.2, "security": 2.2, "tradition": 2.2}}]
+    vectorizer = ProfileVectorizer().fit(corpus)
+    vectors = vectorizer.transform([{}, {"new_faces": 0.21000578480651294}, corpus[3]])
+    assert not vectors.any()
+    assert not any(part.any() for part in vectorizer.transform_parts([{}]).values())
+
+
 @FAST
 @given(corpus=st.lists(profiles, min_size=1, max_size=6), probe=profiles)
 def test_deterministic_across_fits(corpus: list[dict], probe: dict) -> None:
