@@ -57,6 +57,7 @@ def settings_override(database_url, tmp_path) -> dict:
         "instance_path": str(tmp_path / "instance"),
         "base_url": "http://localhost",
         "log_level": "warning",
+        "queue_url": "immediate://",
     }
 
 

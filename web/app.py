@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from config import ConfigError, Settings, load_settings
+from jobs.queue import Queue
 from store.db import Database
 from store.migrate import MIGRATIONS_DIR
 
@@ -69,6 +70,7 @@ def _build(settings: Settings) -> Flask:
 
     db = Database(settings.database_url)
     init_db(app, db)
+    app.extensions["hearth.queue"] = Queue(settings, db)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

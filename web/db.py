@@ -8,7 +8,6 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from store.db import Database
-from store.outbox import deliver_pending
 
 __all__ = ["init_db", "db_session", "database"]
 
@@ -56,10 +55,8 @@ def init_db(app: Flask, db: Database) -> None:
 
 
 def _deliver_outbox() -> None:
-    """Deliver what this request queued, in its own unit of work; failures are retried later."""
-    settings = current_app.extensions["hearth.settings"]
+    """Hand what this request wrote to the outbox to the queue; the periodic run retries failures."""
     try:
-        with database().unit_of_work() as session:
-            deliver_pending(session, settings)
+        current_app.extensions["hearth.queue"].enqueue("deliver_outbox")
     except Exception:  # delivery must never turn a saved request into an error page
-        log.exception("outbox delivery failed; messages stay pending")
+        log.exception("could not enqueue outbox delivery; the periodic run will pick it up")
