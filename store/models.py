@@ -3,6 +3,9 @@
 from store.centres import Centre, Invitation, organiser_memberships
 from store.db import Base
 from store.outbox import Message
+from store.places import GeocodeCache, Neighbourhood, Postcode
+from store.profile_vectors import StoredVectorizer
+from store.profiles import Profile
 from store.users import AccountToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -11,6 +14,11 @@ __all__ = [
     "Invitation",
     "organiser_memberships",
     "Message",
+    "Neighbourhood",
+    "Postcode",
+    "GeocodeCache",
+    "Profile",
+    "StoredVectorizer",
     "AccountToken",
     "TokenPurpose",
     "Role",
