@@ -162,7 +162,8 @@ def local_search(W, lab, lo, hi, rules: Rules, *, gate=None, max_rounds=None, ep
         if gate is None:
             valid &= both
         else:
-            valid &= both | (mixed & (gate | gate.T))
+            out_in = placed[:, None] & ~placed[None, :] & gate
+            valid &= both | (mixed & (out_in | out_in.T))
         sw[~valid] = NEG
         mi, mg = np.nonzero(mv > eps)
         si, sj = np.nonzero(sw > eps)
@@ -215,7 +216,7 @@ def local_search(W, lab, lo, hi, rules: Rules, *, gate=None, max_rounds=None, ep
     return lab
 
 
-def _kick(lab, lo, hi, rules: Rules, rng, strength: int):
+def _kick(lab, ok, lo, hi, rules: Rules, rng, strength: int):
     """Random feasible changes (swaps, moves, a split or a merge of groups) to leave a local optimum."""
     lab = lab.copy()
     placed = np.flatnonzero(lab >= 0)
@@ -247,15 +248,17 @@ def _kick(lab, lo, hi, rules: Rules, rng, strength: int):
             else:
                 trial[i], trial[j] = gb, ga
             touched = (ga, gb)
-        if rules.trivial or all(rules.check(np.flatnonzero(trial == g).tolist()) for g in touched):
+        groups = [np.flatnonzero(trial == g) for g in touched]
+        if all(ok[np.ix_(g, g)].all() for g in groups) and (rules.trivial or all(rules.check(g.tolist()) for g in groups)):
             lab = trial
     return lab
 
 
-def solve(W, lo, hi, rules: Rules, order, rng, *, restarts=1, kicks=0, init=None, gate=None):
+def solve(W, lo, hi, rules: Rules, order, rng, *, restarts=1, kicks=0, init=None, gate=None, first=None):
     """Best labels over greedy restarts (varying the target size) and random kicks.
 
-    Solutions are compared first by the number placed, then by the total satisfaction.
+    Solutions are compared by the number placed, then the number placed among ``first`` (a
+    boolean mask of members to place first), then the total satisfaction.
 
     Examples
     --------
@@ -270,8 +273,12 @@ def solve(W, lo, hi, rules: Rules, order, rng, *, restarts=1, kicks=0, init=None
 
     def consider(lab):
         nonlocal best, best_key
-        key = (int((lab >= 0).sum()), total_value(W, lab))
-        if best_key is None or key[0] > best_key[0] or (key[0] == best_key[0] and key[1] > best_key[1] + 1e-12):
+        placed = lab >= 0
+        s, P, _ = group_values(W, lab)
+        if (P < -BIG / 4).any():
+            return
+        key = (int(placed.sum()), int(placed[first].sum()) if first is not None else 0, total_value(W, lab))
+        if best_key is None or key[:2] > best_key[:2] or (key[:2] == best_key[:2] and key[2] > best_key[2] + 1e-12):
             best, best_key = lab, key
 
     def polish(lab):
@@ -286,16 +293,18 @@ def solve(W, lo, hi, rules: Rules, order, rng, *, restarts=1, kicks=0, init=None
         target = sizes[r % len(sizes)]
         lab = construct(W, ok, lo, hi, rules, order, rng, target=target, noise=0.0 if r < len(sizes) else 0.1)
         consider(polish(lab))
-    current, current_value = best, best_key[1] if best_key else 0.0
+    if best is None:
+        return np.full(W.shape[0], -1, dtype=np.intp)
+    current, current_value = best, best_key[2]
     for k in range(kicks):
-        lab = polish(_kick(current, lo, hi, rules, rng, 1 + k % 3))
+        lab = polish(_kick(current, ok, lo, hi, rules, rng, 1 + k % 3))
         consider(lab)
         value = total_value(W, lab)
         if (lab >= 0).sum() >= (current >= 0).sum() and value >= current_value - 0.01 * abs(current_value):
             current, current_value = lab, value
         if k % 20 == 19:
-            current, current_value = best, best_key[1]
-    return best
+            current, current_value = best, best_key[2]
+    return best if best is not None else np.full(W.shape[0], -1, dtype=np.intp)
 
 
 def _compact(lab):

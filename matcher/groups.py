@@ -123,7 +123,7 @@ class _Problem:
         pb = sub.placed_before
         gate = ~(pb[None, :] & ~pb[:, None])
         r0, k0 = _defaults(m, self.lo, self.hi)
-        return solve(W, self.lo, self.hi, rules, order, rng, init=init, gate=gate,
+        return solve(W, self.lo, self.hi, rules, order, rng, init=init, gate=gate, first=~pb,
                      restarts=r0 if restarts is None else restarts, kicks=k0 if kicks is None else kicks)
 
 

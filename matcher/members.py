@@ -28,6 +28,15 @@ def _column(x, n: int, default, dtype, name: str) -> np.ndarray:
     return arr
 
 
+def _matrix(x, n: int, dtype, name: str) -> np.ndarray:
+    arr = np.asarray(x, dtype=dtype)
+    if arr.ndim != 2:
+        arr = arr.reshape(n, -1) if n else np.zeros((0, 1), dtype=dtype)
+    if arr.shape[0] != n:
+        raise ValueError(f"{name} has {arr.shape[0]} rows for {n} members")
+    return arr
+
+
 @dataclass(frozen=True, eq=False)
 class Members:
     """The members available for one slot, as parallel arrays (row ``i`` is one member).
@@ -107,11 +116,11 @@ class Members:
         lon = _column(lon, n, 0.0, float, "lon")
         if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
             raise ValueError("lat and lon must be finite")
-        interests = np.asarray(interests, dtype=float).reshape(n, -1)
+        interests = _matrix(interests, n, float, "interests")
         if values is not None:
-            values = np.asarray(values, dtype=float).reshape(n, -1)
+            values = _matrix(values, n, float, "values")
         if availability is not None:
-            availability = np.asarray(availability, dtype=bool).reshape(n, -1)
+            availability = _matrix(availability, n, bool, "availability")
         travel = _column(travel_km, n, np.inf, float, "travel_km")
         travel = np.where(np.isnan(travel), np.inf, travel)
         if (travel < 0).any():
