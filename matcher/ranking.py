@@ -18,8 +18,9 @@ __all__ = ["Event", "Member", "Attendance", "Recommendation", "EventRanker", "SI
            "DEFAULT_WEIGHTS"]
 
 SIGNALS = ("content", "distance", "time", "soon", "ties", "graph", "host", "popularity")
-DEFAULT_WEIGHTS = {"content": 1.0, "distance": 0.5, "time": 0.5, "soon": 1.0, "ties": 1.0,
-                   "graph": 1.0, "host": 1.0, "popularity": 0.5}
+# Chosen on half of the Montana members only (bench/ranking_tune.py); see matcher/RANKING.md.
+DEFAULT_WEIGHTS = {"content": 0.5, "distance": 0.5, "time": 0.25, "soon": 1.0, "ties": 0.25,
+                   "graph": 2.0, "host": 0.5, "popularity": 1.0}
 _DAY = 86400.0
 
 
@@ -117,7 +118,7 @@ class EventRanker:
     Eight signals, each in [0, 1] with 0.5 or a constant when unknown: ``content`` (TF-IDF cosine
     of the event's tags and text with the member's interests and recent events), ``distance``
     (halving every ``travel_km``; from home, or else where the member usually goes), ``time``
-    (the event's weekday-and-part-of-day slot against availability or habit), ``soon`` (halving
+    (the event's weekday-and-part-of-day slot against stated availability), ``soon`` (halving
     every ``soon_days`` until the event starts), ``ties`` (people the member has attended with
     who signed up, or who usually go to the event's host), ``graph`` (personalised PageRank on
     the member-event-host graph), ``host`` (share of the member's recent events by the same
@@ -155,8 +156,8 @@ class EventRanker:
     """
 
     def __init__(self, weights: Mapping[str, float] | None = None, *, half_life_days: float = 180.0,
-                 travel_km: float = 10.0, soon_days: float = 7.0, interest_weight: float = 1.0, tag_weight: float = 1.0,
-                 pagerank_alpha: float = 0.85, mmr_lambda: float = 0.85):
+                 travel_km: float = 10.0, soon_days: float = 14.0, interest_weight: float = 1.0,
+                 tag_weight: float = 1.0, pagerank_alpha: float = 0.85, mmr_lambda: float = 0.9):
         self.weights = weights
         self.half_life_days = half_life_days
         self.travel_km = travel_km

@@ -168,19 +168,12 @@ def score_candidates(r, member_id: str, candidate_ids: Iterable[str] | None,
         dist = np.full(n, np.nan)
         out["distance"] = np.full(n, 0.5)
 
-    # time fit: stated availability, else the member's habit, else neutral
+    # time fit: the slot against stated availability, neutral when none is given. (Guessing it
+    # from the slots of past events was measured and dropped: it only echoed the host signal.)
     slots = r.slot_[cand]
     stated = {SLOTS.index(s) for s in (profile.availability if profile else ()) if s in SLOTS}
-    if stated:
-        out["time"] = np.isin(slots, sorted(stated)).astype(float)
-        source = "availability"
-    elif hist.size:
-        habit = np.bincount(r.slot_[hist], weights=hw, minlength=len(SLOTS))
-        out["time"] = habit[slots] / habit.max() if habit.max() > 0 else np.full(n, 0.5)
-        source = "history"
-    else:
-        out["time"] = np.full(n, 0.5)
-        source = None
+    out["time"] = np.isin(slots, sorted(stated)).astype(float) if stated else np.full(n, 0.5)
+    source = "availability" if stated else None
 
     total_w = sum(w.values())
     rel = sum(w[s] * out[s] for s in w if w[s]) if total_w > 0 else zeros

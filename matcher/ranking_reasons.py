@@ -35,8 +35,8 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
     ----------
     detail : mapping
         Facts about the member and the event: ``distance_km`` (float or None), ``location_inferred``
-        (bool), ``topics`` (list of str), ``slot`` (str), ``time_source`` ("availability",
-        "history" or None), ``ties_going``, ``host_visits``, ``going`` (int), ``host`` (str or None).
+        (bool), ``topics`` (list of str), ``slot`` (str), ``time_source`` ("availability"
+        or None), ``days`` (until the start), ``ties_going``, ``host_visits``, ``going`` (int), ``host`` (str or None).
     contributions : mapping of str to float
         Each signal's weighted contribution to the score; the strongest ones are mentioned first,
         and a signal with no contribution is not mentioned.
@@ -71,8 +71,7 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
         about.append((c("content"), f"about {join_words(topics)}"))
     slot = detail.get("slot")
     if c("time") > 0 and slot and detail.get("time_source"):
-        when = "you're free" if detail["time_source"] == "availability" else "you usually go"
-        about.append((c("time"), f"on {slot_label(str(slot))}, when {when}"))
+        about.append((c("time"), f"on {slot_label(str(slot))}, when you're free"))
     days = detail.get("days")
     if c("soon") > 0 and days is not None and float(days) < 7:
         when = "today" if days < 1 else ("tomorrow" if days < 2 else f"in {int(days)} days")
