@@ -162,7 +162,7 @@ def test_time_fit_prefers_available_slots_and_is_neutral_without_them():
     assert time_slot(day(6, 9)) == "sun_morning"
     assert ann["walk"].signals["time"] == 1.0 and ann["chess"].signals["time"] == 0.0
     assert set(order(ranker, "ann", T0)[:2]) == {"walk", "far"}  # both on weekend mornings
-    assert "on a Sunday morning, when you're free" in ann["walk"].reason.lower()
+    assert ann["walk"].reason == "On a Sunday morning, when you're free."
     assert {r.signals["time"] for r in ranker.rank("cat", as_of=T0)} == {0.5}
 
 
