@@ -101,6 +101,20 @@ def _queue_url(value: str) -> str:
     return value
 
 
+def _service_area(value: str) -> str:
+    value = value.strip().strip("()")
+    if not value:
+        return ""
+    parts = [p.strip() for p in value.split(",")]
+    try:
+        lat, lon, radius = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"expected 'lat,lon,radius_km' such as '53.80,-1.55,15', got {value!r}") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not 0 < radius <= 20000:
+        raise ValueError(f"expected a point on Earth and a radius above 0 km, got {value!r}")
+    return f"{lat:g},{lon:g},{radius:g}"
+
+
 @dataclass(frozen=True)
 class _Spec:
     name: str
@@ -145,6 +159,8 @@ _SPECS: tuple[_Spec, ...] = (
           "`offline` (gazetteers shipped in packages) or `nominatim` (falls back to offline on failure)"),
     _Spec("nominatim_user_agent", "HEARTH_NOMINATIM_USER_AGENT", "hearth-community-matching", _text,
           "User-Agent sent to Nominatim, as its usage policy asks"),
+    _Spec("service_area", "HEARTH_SERVICE_AREA", "", _service_area,
+          "where residents may live, as `lat,lon,radius_km` (e.g. `53.80,-1.55,15`); empty means anywhere"),
     _Spec("demo_town", "HEARTH_DEMO_TOWN", "Leeds", _text,
           "the town `flask hearth demo` builds (a place with bundled neighbourhoods)"),
     _Spec("log_level", "HEARTH_LOG_LEVEL", "INFO", _choice("debug", "info", "warning", "error"),
@@ -180,12 +196,21 @@ class Settings:
     invite_days: int
     geocoder: str
     nominatim_user_agent: str
+    service_area: str
     demo_town: str
     log_level: str
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def service_circle(self) -> tuple[float, float, float] | None:
+        """The service area as (lat, lon, radius_km), or ``None`` for anywhere."""
+        if not self.service_area:
+            return None
+        lat, lon, radius = (float(p) for p in self.service_area.split(","))
+        return lat, lon, radius
 
     @property
     def outbox_path(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Mapping
 
 from geopy.distance import geodesic
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, LargeBinary, String, Text, select
@@ -10,11 +11,17 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.db import Base, utcnow
 from store.places import coarsen
+from store.profile_answers import STEPS, clean_step
 
 __all__ = [
     "Profile",
     "get_profile",
     "get_or_create_profile",
+    "save_step",
+    "mark_step_done",
+    "next_step",
+    "is_matchable",
+    "matchable_user_ids",
     "home_point",
     "distance_km",
 ]
@@ -109,3 +116,58 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     1.16
     """
     return float(geodesic(a, b).km)
+
+
+def mark_step_done(profile: Profile, step: str) -> None:
+    """Remember that the resident has been through a page (answering or not)."""
+    if step not in (profile.steps_done or []):
+        profile.steps_done = [s for s in STEPS if s in {*(profile.steps_done or []), step}]
+
+
+def next_step(profile: Profile | None, after: str | None = None) -> str | None:
+    """The page to show next: the one after ``after``, or the first not yet done; ``None`` at the end."""
+    if after is not None:
+        index = STEPS.index(after) + 1
+        return STEPS[index] if index < len(STEPS) else None
+    done = set(profile.steps_done or []) if profile is not None else set()
+    return next((s for s in STEPS if s not in done), None)
+
+
+def save_step(session: Session, user_id: int, step: str, answers: Mapping[str, Any], *,
+              today: date | None = None) -> Profile:
+    """Check and save one page of the questionnaire, then refresh the profile's vector.
+
+    The answers replace that page's earlier answers. Raises
+    :class:`store.profile_answers.ProfileError` (and changes nothing) if any answer is invalid.
+    The home location is saved with :func:`store.homes.confirm_home` instead.
+    """
+    from store.profile_vectors import refresh_vector
+
+    clean = clean_step(step, answers, today=today)
+    profile = get_or_create_profile(session, user_id)
+    for field, value in clean.items():
+        setattr(profile, field, value)
+    mark_step_done(profile, step)
+    session.flush()
+    refresh_vector(session, profile)
+    return profile
+
+
+def is_matchable(profile: Profile, today: date | None = None) -> bool:
+    """Whether the resident asked to be in group matching, gave a home and is not paused
+    (a pause lasts up to and including its date)."""
+    today = today or date.today()
+    return (bool(profile.include_in_matching) and profile.has_home
+            and (profile.paused_until is None or profile.paused_until < today))
+
+
+def matchable_user_ids(session: Session, today: date | None = None) -> list[int]:
+    """Ids of the residents group matching may include today (see :func:`is_matchable`)."""
+    today = today or date.today()
+    query = select(Profile.user_id).where(
+        Profile.include_in_matching.is_(True),
+        Profile.home_lat.is_not(None),
+        Profile.home_lon.is_not(None),
+        (Profile.paused_until.is_(None)) | (Profile.paused_until < today),
+    ).order_by(Profile.user_id)
+    return list(session.scalars(query))
