@@ -58,6 +58,7 @@ def reason(
     *,
     venue=None,
     met_before: int = 0,
+    match: float | None = None,
 ) -> str:
     """One or two sentences on why this group: shared interests and values, and the farthest trip.
 
@@ -75,11 +76,13 @@ def reason(
     elif most:
         parts.append(f"Most of you enjoy {join_names(most)}")
     else:
-        U, ok = unit_rows(interests)
-        m = int(ok.sum())
-        if m >= 2:
-            S = U[ok] @ U[ok].T
-            match = (S.sum() - np.trace(S)) / (m * (m - 1))
+        if match is None:
+            U, ok = unit_rows(interests)
+            m = int(ok.sum())
+            if m >= 2:
+                S = U[ok] @ U[ok].T
+                match = (S.sum() - np.trace(S)) / (m * (m - 1))
+        if match is not None:
             word = "closely aligned" if match >= 0.6 else "related" if match >= 0.3 else "varied"
             parts.append(f"Your interests are {word} (average match {round(100 * match)}%)")
     v_all, _ = shared_names(values, value_names)

@@ -35,13 +35,17 @@ def group_values(W: np.ndarray, lab: np.ndarray) -> tuple[np.ndarray, np.ndarray
     ([2.0, 1.0], [1.0, 0.0])
     """
     m = len(lab)
-    placed = lab >= 0
-    G = int(lab.max()) + 1 if placed.any() else 0
-    H = np.zeros((m, G))
-    H[np.flatnonzero(placed), lab[placed]] = 1.0
-    R = W @ H
-    s = H.sum(axis=0)
-    P = 0.5 * (R * H).sum(axis=0)
+    rows = np.flatnonzero(lab >= 0)
+    G = int(lab.max()) + 1 if len(rows) else 0
+    R = np.zeros((m, G))
+    if not len(rows):
+        return np.zeros(0), np.zeros(0), R
+    rows = rows[np.argsort(lab[rows], kind="stable")]
+    labels = lab[rows]
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    R[:, labels[starts]] = np.add.reduceat(W[:, rows], starts, axis=1)
+    s = np.bincount(labels, minlength=G).astype(float)
+    P = 0.5 * np.bincount(labels, weights=R[rows, labels], minlength=G)
     return s, P, R
 
 

@@ -18,64 +18,18 @@ the borders between regions and places leftovers. The result is deterministic fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Hashable, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
-from matcher._explain import reason
+from matcher._outcome import Group, Grouping, build_grouping, groups_of
 from matcher._regions import bisect_regions
 from matcher._rules import BIG, Rules, centroid
 from matcher._search import solve
 from matcher.members import History, Members, Venues, make_history
-from matcher.objective import MODES, Objective, pair_weights, satisfaction, social_pairs, summarise
+from matcher.objective import MODES, pair_weights, social_pairs
 
 __all__ = ["Group", "Grouping", "form_groups", "Members", "Venues"]
-
-
-@dataclass(frozen=True)
-class Group:
-    """One suggested group: member ids (and rows), score, reason, venue and the longest trip."""
-
-    members: tuple
-    rows: tuple
-    score: float
-    reason: str
-    venue: Hashable | None
-    farthest_km: float
-
-    def as_dict(self) -> dict:
-        """The JSON-able form used by the command line.
-
-        Examples
-        --------
-        >>> Group(("a", "b"), (0, 1), 0.5, "Why.", None, 1.0).as_dict()
-        {'members': ['a', 'b'], 'score': 0.5, 'reason': 'Why.', 'venue': None}
-        """
-        return {"members": list(self.members), "score": float(self.score), "reason": self.reason,
-                "venue": self.venue}
-
-
-@dataclass(frozen=True)
-class Grouping:
-    """The groups for a slot, who was left unplaced, and the objective."""
-
-    groups: tuple
-    unplaced: tuple
-    objective: Objective
-    labels: np.ndarray = field(repr=False)
-
-    def as_dict(self) -> dict:
-        """The JSON-able form used by the command line.
-
-        Examples
-        --------
-        >>> m = Members.from_arrays("ab", [0, 0], [0, 0], [[1], [1]])
-        >>> form_groups(m, size=(2, 2)).as_dict()["objective"]
-        {'mean': 1.0, 'worst_tenth': 1.0, 'unplaced': 0}
-        """
-        return {"groups": [g.as_dict() for g in self.groups], "unplaced": list(self.unplaced),
-                "objective": self.objective.as_dict()}
 
 
 def _defaults(m: int, lo: int, hi: int) -> tuple[int, int]:
@@ -127,16 +81,9 @@ class _Problem:
                      restarts=r0 if restarts is None else restarts, kicks=k0 if kicks is None else kicks)
 
 
-def _groups_of(labels: np.ndarray) -> list[np.ndarray]:
-    placed = np.flatnonzero(labels >= 0)
-    order = placed[np.argsort(labels[placed], kind="stable")]
-    cuts = np.flatnonzero(np.diff(labels[order])) + 1
-    return [g for g in np.split(order, cuts) if len(g)] if len(order) else []
-
-
 def _second_pass(problem: _Problem, labels: np.ndarray, region_size: int, report) -> np.ndarray:
     """Re-solve a rotated tiling of the groups found, warm-started: repairs region borders."""
-    groups = _groups_of(labels)
+    groups = groups_of(labels)
     atoms = groups + [np.array([i]) for i in np.flatnonzero(labels < 0)]
     lat = np.empty(len(atoms))
     lon = np.empty(len(atoms))
@@ -250,26 +197,6 @@ def form_groups(
 
 
 def _result(problem: _Problem, labels: np.ndarray) -> Grouping:
-    members, venues = problem.members, problem.venues
-    sat = np.zeros(problem.n)
-    groups = []
-    past = set(zip(problem.history.past_i.tolist(), problem.history.past_j.tolist()))
-    for rows in _groups_of(labels):
-        sub = members.subset(rows)
-        W, _ = pair_weights(members, rows, distance_weight=problem.lam, social=problem.social)
-        s = satisfaction(W, np.zeros(len(rows), dtype=np.intp))
-        sat[rows] = s
-        v, trips = Rules(sub, venues).meeting(range(len(rows)))
-        venue = venues.ids[v] if v >= 0 else None
-        rs = sorted(rows.tolist())
-        met = sum((a, b) in past for k, a in enumerate(rs) for b in rs[k + 1:])
-        text = reason(sub.interests, sub.values, members.interest_names, members.value_names,
-                      float(np.max(trips)), venue=venue, met_before=met)
-        groups.append(Group(tuple(sub.ids), tuple(int(r) for r in rows), float(s.mean()), text,
-                            venue, float(np.max(trips))))
-    groups.sort(key=lambda g: (-g.score, g.rows))
-    unplaced = tuple(members.ids[i] for i in np.flatnonzero(labels < 0))
-    final = np.full(problem.n, -1, dtype=np.intp)
-    for k, g in enumerate(groups):
-        final[list(g.rows)] = k
-    return Grouping(tuple(groups), unplaced, summarise(sat, len(unplaced)), final)
+    history = problem.history
+    return build_grouping(problem.members, labels, lam=problem.lam, social=problem.social,
+                          past=(history.past_i, history.past_j), venues=problem.venues)

@@ -1,0 +1,162 @@
+"""Turning final labels into scored, explained groups, vectorised over all groups at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Hashable
+
+import numpy as np
+
+from matcher._explain import reason
+from matcher._rules import Rules
+from matcher.compat import compatibility_pairs, haversine_km, unit_rows
+from matcher.members import Members, Venues
+from matcher.objective import Objective, summarise
+
+__all__ = ["Group", "Grouping", "groups_of", "build_grouping"]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One suggested group: member ids (and rows), score, reason, venue and the longest trip."""
+
+    members: tuple
+    rows: tuple
+    score: float
+    reason: str
+    venue: Hashable | None
+    farthest_km: float
+
+    def as_dict(self) -> dict:
+        """The JSON-able form used by the command line.
+
+        Examples
+        --------
+        >>> Group(("a", "b"), (0, 1), 0.5, "Why.", None, 1.0).as_dict()
+        {'members': ['a', 'b'], 'score': 0.5, 'reason': 'Why.', 'venue': None}
+        """
+        return {"members": list(self.members), "score": float(self.score), "reason": self.reason,
+                "venue": self.venue}
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The groups for a slot (best first), who was left unplaced, and the objective.
+
+    ``labels[i]`` is the index in ``groups`` of member row ``i`` (``-1`` = unplaced).
+    """
+
+    groups: tuple
+    unplaced: tuple
+    objective: Objective
+    labels: np.ndarray = field(repr=False)
+
+    def as_dict(self) -> dict:
+        """The JSON-able form used by the command line.
+
+        Examples
+        --------
+        >>> Grouping((), ("a",), Objective(0.0, 0.0, 1, np.zeros(1)), np.array([-1])).as_dict()
+        {'groups': [], 'unplaced': ['a'], 'objective': {'mean': 0.0, 'worst_tenth': 0.0, 'unplaced': 1}}
+        """
+        return {"groups": [g.as_dict() for g in self.groups], "unplaced": list(self.unplaced),
+                "objective": self.objective.as_dict()}
+
+
+def groups_of(labels: np.ndarray) -> list[np.ndarray]:
+    """Member rows of each label, in label order (``-1`` left out).
+
+    Examples
+    --------
+    >>> [g.tolist() for g in groups_of(np.array([1, 0, -1, 1]))]
+    [[1], [0, 3]]
+    """
+    placed = np.flatnonzero(labels >= 0)
+    order = placed[np.argsort(labels[placed], kind="stable")]
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    return [g for g in np.split(order, cuts) if len(g)] if len(order) else []
+
+
+def _pairs_within(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All pairs ``(i, j, group)`` inside each group, built per group size without Python loops."""
+    I, J, K = [np.zeros(0, np.intp)], [np.zeros(0, np.intp)], [np.zeros(0, np.intp)]
+    sizes = np.array([len(g) for g in groups])
+    for s in np.unique(sizes):
+        ks = np.flatnonzero(sizes == s)
+        M = np.stack([groups[k] for k in ks])
+        iu, ju = np.triu_indices(int(s), 1)
+        I.append(M[:, iu].ravel())
+        J.append(M[:, ju].ravel())
+        K.append(np.repeat(ks, len(iu)))
+    return np.concatenate(I), np.concatenate(J), np.concatenate(K)
+
+
+def _pair_lookup(I, J, n, keys_i, keys_j, values):
+    """Values of sparse pairs ``(keys_i < keys_j)`` at the pairs ``(I, J)``; 0 where absent."""
+    if not len(keys_i):
+        return np.zeros(len(I))
+    keys = keys_i.astype(np.int64) * n + keys_j
+    order = np.argsort(keys)
+    keys, values = keys[order], values[order]
+    q = np.minimum(I, J).astype(np.int64) * n + np.maximum(I, J)
+    pos = np.clip(np.searchsorted(keys, q), 0, len(keys) - 1)
+    return np.where(keys[pos] == q, values[pos], 0.0)
+
+
+def _centroids(members: Members, groups, gid, rows):
+    p, l = np.radians(members.lat[rows]), np.radians(members.lon[rows])
+    G = len(groups)
+    xyz = [np.bincount(gid, w, G) for w in (np.cos(p) * np.cos(l), np.cos(p) * np.sin(l), np.sin(p))]
+    lat = np.degrees(np.arctan2(xyz[2], np.hypot(xyz[0], xyz[1])))
+    lon = np.degrees(np.arctan2(xyz[1], xyz[0]))
+    return lat, lon
+
+
+def build_grouping(members: Members, labels, *, lam: float, social, past, venues: Venues | None) -> Grouping:
+    """Score every member and group, choose venues, write reasons; groups sorted best first."""
+    n = len(members)
+    groups = groups_of(np.asarray(labels))
+    G = len(groups)
+    rows = np.concatenate(groups) if G else np.zeros(0, np.intp)
+    gid = np.repeat(np.arange(G), [len(g) for g in groups]).astype(np.intp)
+    I, J, K = _pairs_within(groups) if G else (np.zeros(0, np.intp),) * 3
+    C = compatibility_pairs(I, J, members.interests, members.values, members.availability)
+    D = haversine_km(members.lat[I], members.lon[I], members.lat[J], members.lon[J])
+    W = C - lam * D + _pair_lookup(I, J, n, *social)
+    sizes = np.zeros(n)
+    sizes[rows] = np.bincount(gid, minlength=G)[gid]
+    sums = np.bincount(I, W, n) + np.bincount(J, W, n)
+    sat = np.where(sizes >= 2, sums / np.maximum(sizes - 1, 1), 0.0)
+    U, ok = unit_rows(members.interests)
+    both = ok[I] & ok[J]
+    cos_sum = np.bincount(K, np.where(both, np.einsum("kd,kd->k", U[I], U[J]), 0.0), G)
+    cos_n = np.bincount(K, both.astype(float), G)
+    met = np.bincount(K, _pair_lookup(I, J, n, past[0], past[1], np.ones(len(past[0]))), G)
+    score = np.bincount(gid, sat[rows], G) / np.maximum(np.bincount(gid, minlength=G), 1)
+    if venues is None or not len(venues):
+        clat, clon = _centroids(members, groups, gid, rows)
+        trips = haversine_km(members.lat[rows], members.lon[rows], clat[gid], clon[gid])
+        farthest = np.full(G, 0.0)
+        np.maximum.at(farthest, gid, trips)
+        chosen = [None] * G
+    else:
+        farthest, chosen = np.zeros(G), []
+        for k, g in enumerate(groups):
+            v, t = Rules(members.subset(g), venues).meeting(range(len(g)))
+            chosen.append(venues.ids[v] if v >= 0 else None)
+            farthest[k] = float(np.max(t)) if v >= 0 else np.inf
+    out = []
+    for k in np.lexsort((np.array([g[0] for g in groups]) if G else [], -score)):
+        g = groups[k]
+        sub_values = members.values[g] if members.values is not None else None
+        match = cos_sum[k] / cos_n[k] if cos_n[k] else None
+        text = reason(members.interests[g], sub_values, members.interest_names, members.value_names,
+                      float(farthest[k]), venue=chosen[k], met_before=int(met[k]), match=match)
+        out.append(Group(tuple(members.ids[i] for i in g), tuple(int(i) for i in g), float(score[k]), text,
+                         chosen[k], float(farthest[k])))
+    final = np.full(n, -1, dtype=np.intp)
+    for k, grp in enumerate(out):
+        final[list(grp.rows)] = k
+    unplaced = tuple(members.ids[i] for i in np.flatnonzero(final < 0))
+    return Grouping(tuple(out), unplaced, summarise(sat, len(unplaced)), final)
+
