@@ -1,0 +1,90 @@
+"""How events read on a page: local times in plain words, seats, distances, labels and JSON-LD."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint
+from markupsafe import Markup
+
+from store.events import KINDS, Event, Occurrence, recurrence_label, to_local
+from store.taxonomy import ACCESS_NEEDS, DIETARY, INTEREST_GROUPS, LANGUAGES, interest_label, label_of
+
+__all__ = ["init_filters", "when", "seats_text", "distance_text", "json_ld", "event_json_ld"]
+
+
+def when(occurrence: Occurrence, *, year: bool = False) -> str:
+    """``"Tuesday 3 March, 12:30 to 14:00"`` in the event's own time zone."""
+    tz = occurrence.event.timezone
+    start, end = to_local(occurrence.starts_at, tz), to_local(occurrence.ends_at, tz)
+    day = f"{start:%A} {start.day} {start:%B}" + (f" {start.year}" if year else "")
+    return f"{day}, {start:%H:%M} to {end:%H:%M}"
+
+
+def seats_text(capacity: int, taken: int, waiting: int = 0) -> str:
+    """What a resident reads about room: "3 seats left", "Full: join the waiting list"."""
+    left = max(capacity - taken, 0)
+    if left == 0:
+        return "Full: you can join the waiting list" + (f" ({waiting} waiting)" if waiting else "")
+    return f"{left} seat left" if left == 1 else f"{left} seats left"
+
+
+def distance_text(km: float | None) -> str:
+    if km is None:
+        return ""
+    if km < 0.1:
+        return "Very close to you"
+    return f"{km:.1f} km away" if km < 10 else f"{km:.0f} km away"
+
+
+def json_ld(data) -> Markup:
+    """JSON safe inside ``<script type="application/ld+json">``: no ``<``, ``>`` or ``&`` survive."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return Markup(text)
+
+
+def event_json_ld(event: Event, dates: list[tuple[Occurrence, int]], url: str) -> list[dict]:
+    """schema.org ``Event`` objects for the dates shown (occurrence, seats left)."""
+    place = {"@type": "Place", "name": event.place_name,
+             "address": {"@type": "PostalAddress", "streetAddress": event.address}}
+    if event.point:
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": event.point[0], "longitude": event.point[1]}
+    items = []
+    for occurrence, left in dates:
+        tz = event.timezone
+        items.append({
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": event.title,
+            "description": event.description,
+            "startDate": to_local(occurrence.starts_at, tz).isoformat(),
+            "endDate": to_local(occurrence.ends_at, tz).isoformat(),
+            "eventStatus": "https://schema.org/" + ("EventCancelled" if occurrence.is_cancelled else "EventScheduled"),
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": place,
+            "organizer": {"@type": "Organization", "name": event.centre.name},
+            "maximumAttendeeCapacity": event.capacity,
+            "remainingAttendeeCapacity": left,
+            "inLanguage": event.language,
+            "keywords": ", ".join(interest_label(t) for t in event.tags),
+            "url": f"{url}#date-{occurrence.id}",
+        })
+    return items
+
+
+def init_filters(bp: Blueprint) -> None:
+    """Make the helpers available to every template."""
+    bp.add_app_template_filter(when, "when")
+    bp.add_app_template_filter(distance_text, "distance")
+    bp.add_app_template_filter(json_ld, "json_ld")
+    bp.add_app_template_global(seats_text, "seats_text")
+    bp.add_app_template_global(recurrence_label, "recurrence_label")
+    bp.add_app_template_global(INTEREST_GROUPS, "interest_groups")
+    bp.add_app_template_filter(lambda k: dict(KINDS).get(k, k), "kind_label")
+    bp.add_app_template_filter(interest_label, "tag_label")
+    bp.add_app_template_filter(lambda k: label_of(ACCESS_NEEDS, k), "access_label")
+    bp.add_app_template_filter(lambda k: label_of(DIETARY, k), "diet_label")
+    bp.add_app_template_filter(lambda k: label_of(LANGUAGES, k), "language_label")

@@ -1,0 +1,51 @@
+"""Forms for finding events, and the small button forms for signing up, cancelling and feeds."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import AnyOf, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from store.events import KINDS
+from store.taxonomy import ACCESS_NEEDS, INTEREST_GROUPS
+
+__all__ = ["MultiCheckboxField", "SearchForm", "ButtonForm", "FeedForm", "DISTANCES"]
+
+#: Distance choices offered to residents (km; "" means any distance).
+DISTANCES = (("", "Any distance"), ("1", "Within 1 km"), ("2", "Within 2 km"), ("5", "Within 5 km"),
+             ("10", "Within 10 km"), ("25", "Within 25 km"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a group of labelled checkboxes (rendered by ``events/_checks.html``)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SearchForm(FlaskForm):
+    """The filters on the events page: a GET form, so it can be bookmarked and needs no token."""
+
+    class Meta:
+        csrf = False
+
+    kind = MultiCheckboxField("What kind of event", choices=list(KINDS), validate_choice=False)
+    tags = MultiCheckboxField(
+        "Topics", choices=[c for g in INTEREST_GROUPS for c in g.tags], validate_choice=False
+    )
+    access = MultiCheckboxField("I need", choices=list(ACCESS_NEEDS), validate_choice=False)
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("Until", validators=[Optional()])
+    within = SelectField("How far from home", choices=DISTANCES, default="", validate_choice=False)
+    sort = RadioField("Show first", choices=[("soonest", "The soonest"), ("nearest", "The nearest")],
+                      default="soonest", validators=[Optional(), AnyOf(["soonest", "nearest"])])
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(1, 500)])
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels with it."""
+
+
+class FeedForm(FlaskForm):
+    """Make a new calendar address, or turn the current one off."""
+
+    action = HiddenField(validators=[AnyOf(["new", "revoke"])])

@@ -1,0 +1,235 @@
+"""Residents' event pages: browse and search, an event's dates, sign up, cancel, calendars."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from store import calendars, signups
+from store.db import utcnow
+from store.event_search import EventQuery, search_events
+from store.events import Event, EventError, Occurrence
+from web.db import database, db_session
+from web.events.display import event_json_ld, init_filters
+from web.events.forms import ButtonForm, FeedForm, SearchForm
+
+__all__ = ["bp", "seat_change", "home_point_of"]
+
+bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
+init_filters(bp)
+
+
+def _settings():
+    return current_app.extensions["hearth.settings"]
+
+
+def seat_change(view):
+    """Run a view that changes who holds a seat inside a write transaction from its first query.
+
+    On SQLite that is ``BEGIN IMMEDIATE`` (waiting its turn instead of failing on a stale read);
+    PostgreSQL locks the occurrence's row inside the operation itself.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if "db_session" not in g and database().is_sqlite:
+            session = database().session()
+            if not session.in_transaction():
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            g.db_session = session
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def home_point_of(user_id: int) -> tuple[float, float] | None:
+    """The resident's coarse home point, only ever used to work out distances."""
+    try:
+        from store.profiles import home_point
+    except ImportError:  # profiles not installed: distances are simply not shown
+        return None
+    return home_point(db_session(), user_id)
+
+
+@bp.app_context_processor
+def upcoming_for_me():
+    def my_upcoming_events(limit: int = 5):
+        if not current_user.is_authenticated:
+            return []
+        return signups.signups_for_user(db_session(), current_user.id, upcoming_after=utcnow())[:limit]
+
+    return {"my_upcoming_events": my_upcoming_events}
+
+
+def _query(form: SearchForm, origin) -> EventQuery:
+    within = form.within.data
+    return EventQuery(
+        kinds=tuple(form.kind.data or ()), tags=tuple(form.tags.data or ()), access=tuple(form.access.data or ()),
+        date_from=form.date_from.data, date_to=form.date_to.data, origin=origin,
+        within_km=float(within) if within and origin else None,
+        sort=form.sort.data if form.sort.data in ("soonest", "nearest") and origin else "soonest",
+        page=form.page.data or 1,
+    )
+
+
+@bp.route("/")
+def browse():
+    form = SearchForm(request.args)
+    origin = home_point_of(current_user.id) if current_user.is_authenticated else None
+    page, problem = None, None
+    if form.validate():
+        try:
+            page = search_events(db_session(), _query(form, origin))
+        except EventError as exc:
+            problem = str(exc)
+    wants_distance = bool(form.within.data) or form.sort.data == "nearest"
+    args = request.args.to_dict(flat=False)
+    return render_template("events/browse.html", form=form, page=page, problem=problem, origin=origin,
+                           wants_distance=wants_distance, args=args)
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db_session().get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _occurrence_or_404(event_id: int, occurrence_id: int) -> Occurrence:
+    occurrence = db_session().get(Occurrence, occurrence_id)
+    if occurrence is None or occurrence.event_id != event_id:
+        abort(404)
+    return occurrence
+
+
+@bp.route("/<int:event_id>")
+def event(event_id: int):
+    session = db_session()
+    item = _event_or_404(event_id)
+    now = utcnow()
+    dates = [o for o in item.occurrences if o.ends_at > now][:12]
+    counts = signups.seat_counts(session, [o.id for o in dates])
+    mine = {}
+    if current_user.is_authenticated:
+        for signup in signups.signups_for_user(session, current_user.id, statuses=signups.ACTIVE):
+            if signup.occurrence.event_id == item.id:
+                mine[signup.occurrence_id] = (signup, signups.waitlist_position(session, signup))
+    distance = None
+    if current_user.is_authenticated and item.point:
+        origin = home_point_of(current_user.id)
+        if origin:
+            from store.places import haversine_km
+
+            distance = haversine_km(origin, item.point)
+    url = url_for("events.event", event_id=item.id, _external=True)
+    ld = event_json_ld(item, [(o, max(item.capacity - counts[o.id][0], 0)) for o in dates], url)
+    return render_template("events/event.html", event=item, dates=dates, counts=counts, mine=mine,
+                           distance=distance, json_ld_items=ld, form=ButtonForm(), now=now)
+
+
+@bp.route("/<int:event_id>/dates/<int:occurrence_id>/sign-up", methods=["POST"])
+@seat_change
+@login_required
+def sign_up(event_id: int, occurrence_id: int):
+    session = db_session()
+    _occurrence_or_404(event_id, occurrence_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        signup = signups.sign_up(session, _settings(), occurrence_id, current_user)
+    except EventError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+    else:
+        if signup.status == signups.SignupStatus.CONFIRMED:
+            flash("You're signed up. We've sent the details to your messages, with a calendar file.", "success")
+        else:
+            place = signups.waitlist_position(session, signup)
+            flash(f"It's full just now, so you're number {place} on the waiting list. "
+                  "If a seat comes free it's yours, and we'll tell you straight away.", "success")
+    return redirect(url_for("events.event", event_id=event_id, _anchor=f"date-{occurrence_id}"), 303)
+
+
+@bp.route("/sign-ups/<int:signup_id>/cancel", methods=["POST"])
+@seat_change
+@login_required
+def cancel(signup_id: int):
+    session = db_session()
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        signup = signups.cancel_signup(session, _settings(), signup_id, current_user)
+    except LookupError:
+        abort(404)
+    except EventError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("events.mine"), 303)
+    flash("You've cancelled. Thank you for letting us know: someone else can come instead.", "success")
+    target = request.form.get("back") == "event"
+    occurrence = signup.occurrence
+    if target:
+        return redirect(url_for("events.event", event_id=occurrence.event_id, _anchor=f"date-{occurrence.id}"), 303)
+    return redirect(url_for("events.mine"), 303)
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    session = db_session()
+    now = utcnow()
+    rows = signups.signups_for_user(session, current_user.id, upcoming_after=now)
+    positions = {s.id: signups.waitlist_position(session, s) for s in rows}
+    return render_template("events/mine.html", signups=rows, positions=positions, form=ButtonForm())
+
+
+def _ics(content: bytes, filename: str) -> Response:
+    response = Response(content, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/<int:event_id>/calendar.ics")
+def event_ics(event_id: int):
+    return _ics(calendars.event_calendar(_event_or_404(event_id), _settings()), f"hearth-event-{event_id}.ics")
+
+
+@bp.route("/<int:event_id>/dates/<int:occurrence_id>/calendar.ics")
+def occurrence_ics(event_id: int, occurrence_id: int):
+    occurrence = _occurrence_or_404(event_id, occurrence_id)
+    return _ics(calendars.occurrences_calendar([occurrence], _settings()), f"hearth-{occurrence.local_date}.ics")
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def feed():
+    session = db_session()
+    form = FeedForm()
+    new_url = None
+    if form.validate_on_submit():
+        if form.action.data == "new":
+            token = calendars.new_feed(session, current_user.id)
+            new_url = url_for("events.feed_ics", token=token, _external=True)
+        else:
+            calendars.revoke_feed(session, current_user.id)
+            flash("Your calendar address is turned off. Calendars using it will stop updating.", "success")
+            return redirect(url_for("events.feed"), 303)
+    return render_template("events/feed.html", form=form, new_url=new_url,
+                           has_feed=calendars.has_feed(session, current_user.id))
+
+
+@bp.route("/feed/<token>.ics")
+def feed_ics(token: str):
+    session = db_session()
+    user_id = calendars.feed_user_id(session, token)
+    if user_id is None:
+        abort(404)
+    rows = signups.signups_for_user(session, user_id, upcoming_after=utcnow() - timedelta(days=31))
+    response = _ics(calendars.personal_calendar(rows, _settings()), "hearth.ics")
+    response.headers["Content-Disposition"] = 'inline; filename="hearth.ics"'
+    response.headers["Cache-Control"] = "private, max-age=900"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,248 @@
+"""Organisers' event pages, for their own centres only: post, edit, duplicate, cancel, lists, check-in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from store import event_admin, signups
+from store.centres import Centre
+from store.db import utcnow
+from store.events import Event, EventError, Occurrence
+from store.signups import SignupStatus
+from web.access import organiser_required
+from web.db import db_session
+from web.events.forms import ButtonForm
+from web.events.views import seat_change
+from web.organiser.forms import CancelForm, CheckInForm, DuplicateForm, EventForm, MessageForm, details_from
+
+__all__ = ["bp"]
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser", template_folder="templates")
+
+
+def _settings():
+    return current_app.extensions["hearth.settings"]
+
+
+def _my_centres() -> list[Centre]:
+    if current_user.is_admin:
+        from sqlalchemy import select
+
+        return list(db_session().scalars(select(Centre).order_by(Centre.name)))
+    return sorted(current_user.centres, key=lambda c: c.name)
+
+
+def _event(event_id: int) -> Event:
+    """The event if the person organises its centre: 404 if there is none, 403 if it isn't theirs."""
+    try:
+        event = event_admin.organiser_event(db_session(), event_id, current_user)
+    except PermissionError:
+        abort(403)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _occurrence(event: Event, occurrence_id: int) -> Occurrence:
+    occurrence = db_session().get(Occurrence, occurrence_id)
+    if occurrence is None or occurrence.event_id != event.id:
+        abort(404)
+    return occurrence
+
+
+def _fail(form, exc: EventError) -> None:
+    db_session().rollback()
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None:
+        target.errors = list(target.errors) + [str(exc)]
+    else:
+        flash(str(exc), "error")
+
+
+@bp.route("/")
+@organiser_required
+def index():
+    centres = _my_centres()
+    events = event_admin.centre_events(db_session(), [c.id for c in centres])
+    return render_template("organiser/index.html", centres=centres, events=events)
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@organiser_required
+def new():
+    centres = _my_centres()
+    if not centres:
+        flash("You aren't an organiser of any centre yet. Ask your centre to invite you.", "warning")
+        return redirect(url_for("organiser.index"))
+    form = EventForm()
+    form.centre_id.choices = [(c.id, c.name) for c in centres]
+    if form.validate_on_submit():
+        session = db_session()
+        centre = session.get(Centre, form.centre_id.data)
+        if centre is None or not current_user.organises(centre.id):
+            abort(403)
+        try:
+            event = event_admin.create_event(session, _settings(), centre=centre, details=details_from(form),
+                                             by=current_user)
+        except EventError as exc:
+            _fail(form, exc)
+        else:
+            flash(f"“{event.title}” is posted. Residents can find it and sign up now.", "success")
+            return redirect(url_for("organiser.event", event_id=event.id), 303)
+    return render_template("organiser/edit.html", form=form, event=None, heading="Post a new event")
+
+
+@bp.route("/events/<int:event_id>")
+@organiser_required
+def event(event_id: int):
+    item = _event(event_id)
+    now = utcnow()
+    dates = [o for o in item.occurrences if o.ends_at > now]
+    past = [o for o in item.occurrences if o.ends_at <= now][-6:]
+    counts = signups.seat_counts(db_session(), [o.id for o in dates + past])
+    return render_template("organiser/event.html", event=item, dates=dates, past=past, counts=counts,
+                           cancel_form=CancelForm(), now=now)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@seat_change
+@organiser_required
+def edit(event_id: int):
+    item = _event(event_id)
+    form = EventForm()
+    del form.centre_id
+    if request.method == "GET":
+        form.fill_from(event_admin.details_of(item))
+    elif form.validate_on_submit():
+        try:
+            event_admin.update_event(db_session(), _settings(), item, details_from(form), by=current_user)
+        except EventError as exc:
+            _fail(form, exc)
+        else:
+            flash("Your changes are saved. Everyone signed up has been told what changed.", "success")
+            return redirect(url_for("organiser.event", event_id=item.id), 303)
+    return render_template("organiser/edit.html", form=form, event=item, heading=f"Change “{item.title}”")
+
+
+@bp.route("/events/<int:event_id>/duplicate", methods=["GET", "POST"])
+@organiser_required
+def duplicate(event_id: int):
+    item = _event(event_id)
+    form = DuplicateForm()
+    if form.validate_on_submit():
+        try:
+            copy = event_admin.duplicate_event(db_session(), _settings(), item, by=current_user,
+                                               start_date=form.start_date.data)
+        except EventError as exc:
+            _fail(form, exc if exc.field == "start_date" else EventError(str(exc), "start_date"))
+        else:
+            flash("Here is the copy. Check the details; you can change anything.", "success")
+            return redirect(url_for("organiser.edit", event_id=copy.id), 303)
+    return render_template("organiser/duplicate.html", form=form, event=item)
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
+@seat_change
+@organiser_required
+def cancel(event_id: int):
+    item = _event(event_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        told = event_admin.cancel_event(db_session(), _settings(), item, by=current_user, reason=form.reason.data or "")
+    except EventError as exc:
+        db_session().rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"“{item.title}” is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
+    return redirect(url_for("organiser.event", event_id=item.id), 303)
+
+
+@bp.route("/events/<int:event_id>/dates/<int:occurrence_id>")
+@organiser_required
+def date(event_id: int, occurrence_id: int):
+    item = _event(event_id)
+    occurrence = _occurrence(item, occurrence_id)
+    rows = signups.roster(db_session(), occurrence.id)
+    return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
+                           message_form=MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
+                           taken=sum(1 for s in rows if s.status in signups.HOLDS_SEAT), now=utcnow(),
+                           statuses=SignupStatus)
+
+
+@bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/check-in/<int:signup_id>", methods=["POST"])
+@organiser_required
+def check_in(event_id: int, occurrence_id: int, signup_id: int):
+    item = _event(event_id)
+    occurrence = _occurrence(item, occurrence_id)
+    form = CheckInForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        signup = signups.check_in(db_session(), occurrence, signup_id, SignupStatus(form.status.data))
+    except LookupError:
+        abort(404)
+    except EventError as exc:
+        db_session().rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"{signup.user.display_name}: {signup.label.lower()}.", "success")
+    return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id,
+                            _anchor=f"signup-{signup_id}"), 303)
+
+
+@bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/sign-ups.csv")
+@organiser_required
+def roster_csv(event_id: int, occurrence_id: int):
+    item = _event(event_id)
+    occurrence = _occurrence(item, occurrence_id)
+    response = Response(signups.roster_csv(db_session(), occurrence), mimetype="text/csv")
+    name = f"sign-ups-{item.id}-{occurrence.local_date}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/message", methods=["POST"])
+@organiser_required
+def message(event_id: int, occurrence_id: int):
+    item = _event(event_id)
+    occurrence = _occurrence(item, occurrence_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            told = signups.message_attendees(db_session(), _settings(), occurrence, subject=form.subject.data,
+                                             body=form.body.data, include_waitlist=form.include_waitlist.data)
+        except EventError as exc:
+            db_session().rollback()
+            flash(str(exc), "error")
+        else:
+            flash(f"Your message is on its way to {told} {'person' if told == 1 else 'people'}.", "success")
+            return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id), 303)
+    rows = signups.roster(db_session(), occurrence.id)
+    return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
+                           message_form=form, cancel_form=CancelForm(), button=ButtonForm(),
+                           taken=sum(1 for s in rows if s.status in signups.HOLDS_SEAT), now=utcnow(),
+                           statuses=SignupStatus)
+
+
+@bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/cancel", methods=["POST"])
+@seat_change
+@organiser_required
+def cancel_date(event_id: int, occurrence_id: int):
+    item = _event(event_id)
+    occurrence = _occurrence(item, occurrence_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        told = event_admin.cancel_occurrence(db_session(), _settings(), occurrence, by=current_user,
+                                             reason=form.reason.data or "")
+    except EventError as exc:
+        db_session().rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"That date is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
+    return redirect(url_for("organiser.event", event_id=item.id), 303)
