@@ -58,11 +58,9 @@ def _build(settings: Settings) -> Flask:
     from web import cli, errors, security
     from web.admin.views import bp as admin_bp
     from web.auth.views import bp as auth_bp
-    from web.checkin.views import bp as checkin_bp
     from web.db import init_db
     from web.events.views import bp as events_bp
     from web.extensions import csrf, limiter, login_manager, migrate
-    from web.groups.views import bp as groups_bp
     from web.main.views import bp as main_bp
     from web.organiser.views import bp as organiser_bp
 
@@ -87,7 +85,5 @@ def _build(settings: Settings) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(organiser_bp)
-    app.register_blueprint(groups_bp)
-    app.register_blueprint(checkin_bp)
     cli.init_app(app)
     return app

@@ -8,9 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from store.group_offers import groups_for_user
 from store.outbox import Message, messages_for
-from store.recommendations import recommendations_for
 from store.db import utcnow
 from web.db import db_session
 
@@ -27,8 +25,7 @@ class NavItem:
 
 
 def _nav_items() -> list[NavItem]:
-    items = [("Home", "main.home"), ("Events", "events.browse"), ("Groups", "groups.index"),
-             ("Messages", "main.messages")]
+    items = [("Home", "main.home"), ("Events", "events.browse"), ("Messages", "main.messages")]
     if current_user.is_authenticated and current_user.is_organiser:
         items.append(("Run events", "organiser.index"))
     if current_user.is_authenticated and current_user.is_admin:
@@ -46,12 +43,7 @@ def navigation():
 def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    session = db_session()
-    return render_template(
-        "main/home.html",
-        recommendations=recommendations_for(session, current_user.id),
-        group_seats=groups_for_user(session, current_user.id, include_past=False),
-    )
+    return render_template("main/home.html")
 
 
 @bp.route("/messages")
