@@ -34,7 +34,7 @@ PAGE = """<!doctype html>
 <body>
   <main id="main" class="wrap">
     <h1>Who Hearth is reaching</h1>
-    <div id="match-graph" class="match-graph" data-graph-url="/_test/graph.json"></div>
+    <div id="match-graph" class="match-graph" data-graph-url="{url}"></div>
   </main>
 </body>
 </html>
@@ -108,7 +108,10 @@ document.addEventListener("securitypolicyviolation", e => window.__cspViolations
 def viewer_app() -> Flask:
     """Hearth's static files under Hearth's content policy, and the test page with its JSON."""
     app = Flask("graph_viewer_test", static_folder=str(STATIC), static_url_path="/static")
-    app.add_url_rule("/_test/graph", "page", lambda: Response(PAGE, mimetype="text/html"))
+    app.add_url_rule("/_test/graph", "page",
+                     lambda: Response(PAGE.replace("{url}", "/_test/graph.json"), mimetype="text/html"))
+    app.add_url_rule("/_test/broken", "broken",
+                     lambda: Response(PAGE.replace("{url}", "/_test/gone.json"), mimetype="text/html"))
     app.add_url_rule("/_test/graph.json", "graph", lambda: jsonify(GRAPH))
 
     @app.after_request
@@ -332,3 +335,10 @@ def test_viewer_fits_a_narrow_phone_with_the_panel_under_the_drawing(graph_page)
     stage = page.locator(".mg-stage").bounding_box()
     panel = page.locator("aside.mg-panel").bounding_box()
     assert panel["y"] >= stage["y"] + stage["height"]
+
+
+def test_a_graph_that_cannot_load_says_so_kindly(viewer_server, page):
+    page.goto(viewer_server + "/_test/broken")
+    page.locator("#match-graph[data-graph-state=error]").wait_for()
+    assert page.get_by_text("We couldn't load the match graph just now.").is_visible()
+    assert page.locator("#match-graph").get_attribute("aria-busy") is None

@@ -23,6 +23,8 @@
   var STATUS_WORDS = { proposed: "Suggested, waiting for replies", confirmed: "Confirmed",
                        met: "Has met", dissolved: "Ended" };
   var MAX_RESULTS = 8;
+  var STILL = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function ms(duration) { return STILL ? 1 : duration; }
   var MAX_HIGHLIGHTS = 200;
 
   var NUMBER = new Intl.NumberFormat("en-GB");
@@ -356,7 +358,7 @@
   Viewer.prototype.refilter = function () {
     this.applyFilters();
     this.updateShowing();
-    if (this.sigma) { this.sigma.refresh({ skipIndexation: true }); }
+    if (this.sigma) { this.sigma.refresh(); }
   };
 
   Viewer.prototype.visibleCounts = function () {
@@ -370,7 +372,7 @@
 
   Viewer.prototype.setColourBy = function (mode) {
     this.colourBy = mode === "community" ? "community" : "group";
-    if (this.sigma) { this.sigma.refresh({ skipIndexation: true }); }
+    if (this.sigma) { this.sigma.refresh({ skipIndexation: true }); }  // only colours change
   };
 
   // ---- search -----------------------------------------------------------------------------
@@ -405,7 +407,7 @@
       this.searchStatus.textContent = found.join(" and ") + " found." +
         (members.length + groups.length > MAX_RESULTS ? " Keep typing to narrow it down." : " Press Enter to open the first.");
     }
-    if (this.sigma) { this.sigma.refresh({ skipIndexation: true }); }
+    if (this.sigma) { this.sigma.refresh(); }
   };
 
   Viewer.prototype.resultItem = function (type, id, label, word) {
@@ -439,31 +441,37 @@
     this.selected = { type: type, id: id };
     this.focusNodes = focusNodes;
     this.focusEdges = focusEdges;
-    this.sigma.refresh({ skipIndexation: true });
+    this.sigma.refresh();
     if (options.centre !== false) { this.centreOn(Array.from(focusNodes), type === "member" ? id : null); }
     this.showPanel(type, id, options.focusPanel !== false);
     return true;
   };
 
+  // Centre the camera on `main` (a member) or on the middle of `nodes` (a group), zoomed so that
+  // `nodes` (the member and their connections, or the group) fit in view.
   Viewer.prototype.centreOn = function (nodes, main) {
     var sigma = this.sigma, points = [];
-    (main ? [main] : nodes).forEach(function (n) {
+    nodes.forEach(function (n) {
       var d = sigma.getNodeDisplayData(n);
-      if (d) { points.push(d); }
+      if (d && !d.hidden) { points.push(d); }
     });
-    if (!points.length) { return; }
+    var centre = main ? sigma.getNodeDisplayData(main) : null;
+    if (!points.length && !centre) { return; }
     var x = 0, y = 0;
-    points.forEach(function (d) { x += d.x; y += d.y; });
-    x /= points.length; y /= points.length;
+    if (centre) { x = centre.x; y = centre.y; }
+    else {
+      points.forEach(function (d) { x += d.x; y += d.y; });
+      x /= points.length; y /= points.length;
+    }
     var spread = 0;
     points.forEach(function (d) { spread = Math.max(spread, Math.abs(d.x - x), Math.abs(d.y - y)); });
-    var ratio = Math.min(1, Math.max(0.08, spread * 3));
-    sigma.getCamera().animate({ x: x, y: y, ratio: ratio }, { duration: 400 });
+    var ratio = Math.min(1, Math.max(0.1, spread * 2.4));
+    sigma.getCamera().animate({ x: x, y: y, ratio: ratio }, { duration: ms(400) });
   };
 
   Viewer.prototype.detailRow = function (list, term, value) {
     list.appendChild(el("dt", { text: term }));
-    list.appendChild(el("dd", null, [typeof value === "string" ? value : value]));
+    list.appendChild(el("dd", null, [value]));  // a string (as text) or an element
   };
 
   Viewer.prototype.showPanel = function (type, id, moveFocus) {
@@ -530,7 +538,7 @@
     this.focusNodes = null;
     this.focusEdges = null;
     this.root.removeAttribute("data-selected");
-    if (this.sigma) { this.sigma.refresh({ skipIndexation: true }); }
+    if (this.sigma) { this.sigma.refresh(); }
     var back = this.returnFocus && document.contains(this.returnFocus) ? this.returnFocus : this.stage;
     back.focus();
   };
@@ -539,9 +547,9 @@
 
   Viewer.prototype.zoom = function (how) {
     var camera = this.sigma.getCamera();
-    if (how === "in") { camera.animatedZoom({ duration: 250 }); }
-    else if (how === "out") { camera.animatedUnzoom({ duration: 250 }); }
-    else { camera.animatedReset({ duration: 250 }); }
+    if (how === "in") { camera.animatedZoom({ duration: ms(250) }); }
+    else if (how === "out") { camera.animatedUnzoom({ duration: ms(250) }); }
+    else { camera.animatedReset({ duration: ms(250) }); }
   };
 
   Viewer.prototype.onStageKey = function (event) {
@@ -552,7 +560,7 @@
     else if (event.key === "-" || event.key === "_") { this.zoom("out"); }
     else if (event.key === "0") { this.zoom("reset"); }
     else if (moves[event.key]) {
-      camera.animate({ x: state.x + moves[event.key][0], y: state.y + moves[event.key][1] }, { duration: 120 });
+      camera.animate({ x: state.x + moves[event.key][0], y: state.y + moves[event.key][1] }, { duration: ms(120) });
     } else { return; }
     event.preventDefault();
   };
