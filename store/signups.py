@@ -24,6 +24,7 @@ __all__ = [
     "HOLDS_SEAT",
     "ACTIVE",
     "SignUp",
+    "begin_seat_change",
     "lock_occurrence",
     "seats_taken",
     "seat_counts",
@@ -98,16 +99,26 @@ class SignUp(Base):
         return f"<SignUp {self.id} user {self.user_id} {self.status.value}>"
 
 
+def begin_seat_change(session: Session) -> None:
+    """Start a session that will change seats as a writer: ``BEGIN IMMEDIATE`` on SQLite.
+
+    Call it before the session's first query (a request or job that signs people up). SQLite then
+    queues writers instead of failing one whose earlier read went stale. Elsewhere it does nothing.
+    """
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def lock_occurrence(session: Session, occurrence_id: int) -> Occurrence | None:
     """Load an occurrence for a change of seats, holding the lock that serialises such changes.
 
-    On SQLite a session that has not begun yet begins with ``BEGIN IMMEDIATE`` (the database's
-    write lock); a session already inside a read transaction stays correct, because SQLite refuses
-    a write from a stale snapshot rather than overbook. On PostgreSQL the row is locked.
+    PostgreSQL locks the row (``FOR UPDATE``). SQLite has one writer at a time: a session begun
+    with :func:`begin_seat_change` holds that lock from its start; one already inside a plain read
+    transaction stays correct too (SQLite refuses a write from a stale snapshot rather than
+    overbook) but may be told "database is locked" under contention.
     """
     dialect = session.get_bind().dialect.name
-    if dialect == "sqlite" and not session.in_transaction():
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    begin_seat_change(session)
     query = select(Occurrence).where(Occurrence.id == occurrence_id).execution_options(populate_existing=True)
     if dialect != "sqlite":
         query = query.with_for_update(of=Occurrence)
@@ -174,8 +185,8 @@ def sign_up(session: Session, settings: Settings, occurrence_id: int, user: User
     """Give ``user`` a seat, or the next place on the waiting list when the seats are taken."""
     from store.event_notices import notify_signed_up
 
-    now = now or utcnow()
     occurrence = lock_occurrence(session, occurrence_id)
+    now = now or utcnow()  # read after the lock, so the times follow the order people got in
     if occurrence is None:
         raise EventError("We couldn't find that date. It may have been removed.")
     _check_open(occurrence, now)
@@ -205,13 +216,13 @@ def cancel_signup(session: Session, settings: Settings, signup_id: int, user: Us
 
     Raises ``LookupError`` when the sign-up is not this person's (the caller answers 404).
     """
-    now = now or utcnow()
     occurrence_id = session.scalar(
         select(SignUp.occurrence_id).where(SignUp.id == signup_id, SignUp.user_id == user.id)
     )
     if occurrence_id is None:
         raise LookupError(signup_id)
     occurrence = lock_occurrence(session, occurrence_id)
+    now = now or utcnow()
     signup = session.scalar(
         select(SignUp).where(SignUp.id == signup_id).execution_options(populate_existing=True)
     )

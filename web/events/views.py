@@ -36,10 +36,8 @@ def seat_change(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if "db_session" not in g and database().is_sqlite:
-            session = database().session()
-            if not session.in_transaction():
-                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-            g.db_session = session
+            g.db_session = database().session()
+            signups.begin_seat_change(g.db_session)
         return view(*args, **kwargs)
 
     return wrapper
