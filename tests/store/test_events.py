@@ -13,7 +13,7 @@ from store import event_admin
 from store.event_search import EventQuery, search_events
 from store.events import Event, EventError, Occurrence, Venue, expand_dates, recurrence_label, to_local
 from store.outbox import Message
-from store.signups import SignupStatus, sign_up
+from store.signups import sign_up
 
 
 def test_weekly_event_keeps_its_local_time_across_the_clock_change(db, settings):
