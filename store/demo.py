@@ -135,4 +135,7 @@ def build_demo_town(
         result.homes[person.id] = (hood.name, *jitter(rng, hood.lat, hood.lon, 0.9))
     result.residents.extend(people)
     session.flush()
+    from store.demo_profiles import add_demo_profiles
+
+    add_demo_profiles(session, result)
     return result

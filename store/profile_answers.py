@@ -55,6 +55,7 @@ _FIELDS = {
     "needs": ("access_needs", "dietary", "languages", "include_in_matching", "show_first_name", "paused_until"),
 }
 _ITEMS = {item.key for item in tx.VALUE_ITEMS}
+_ITEMS_OF = {value: tuple(i.key for i in tx.items_for_value(value)) for value in tx.VALUES}
 
 
 class ProfileError(ValueError):
@@ -211,7 +212,7 @@ def value_scores(value_answers: Mapping[str, int]) -> dict[str, float]:
     """
     scores: dict[str, float] = {}
     for value in tx.VALUES:
-        answered = [value_answers[i.key] for i in tx.items_for_value(value) if i.key in value_answers]
+        answered = [value_answers[key] for key in _ITEMS_OF[value] if key in value_answers]
         if answered:
             scores[value] = sum(answered) / len(answered)
     return scores

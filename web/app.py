@@ -63,6 +63,8 @@ def _build(settings: Settings) -> Flask:
     from web.extensions import csrf, limiter, login_manager, migrate
     from web.main.views import bp as main_bp
     from web.organiser.views import bp as organiser_bp
+    from web.profile import cli as profile_cli
+    from web.profile.views import bp as profile_bp
 
     Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
     app = Flask("web", instance_path=settings.instance_path, instance_relative_config=False)
@@ -85,5 +87,7 @@ def _build(settings: Settings) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(profile_bp)
     cli.init_app(app)
+    profile_cli.init_app(app)
     return app

@@ -111,8 +111,9 @@ def confirm(token: str):
             flash(str(exc), "error")
             return redirect(url_for("auth.login"))
         login_user(user)
-        flash(f"Thank you, {user.display_name}: your email is confirmed and you're logged in.", "success")
-        return redirect(url_for("main.home"))
+        flash(f"Thank you, {user.display_name}: your email is confirmed and you're logged in. "
+              "Next, a few short questions so we can find neighbours you'll get on with.", "success")
+        return redirect(url_for("profile.summary"))
     valid = accounts.check_token(session, token, TokenPurpose.CONFIRM_EMAIL) is not None
     return render_template("auth/confirm.html", form=form, valid=valid)
 
