@@ -88,6 +88,14 @@ GRAPH = {
     "links": {"csv": "/_test/members.csv", "list": "/_test/members"},
 }
 
+# A label that looks like markup must be shown as text, never run.
+TRICKY = {
+    **GRAPH,
+    "nodes": [dict(GRAPH["nodes"][0], label='<img src=x onerror="window.__ran=1">')] + GRAPH["nodes"][1:],
+    "groups": [dict(GRAPH["groups"][0], label="<b>Supper</b>", reason="<script>window.__ran=1</script>")]
+    + GRAPH["groups"][1:],
+}
+
 VIEWER = "document.getElementById('match-graph').hearthGraph"
 
 # Counts taken from what sigma itself will draw (its display data after our reducers).
@@ -110,6 +118,9 @@ def viewer_app() -> Flask:
     app = Flask("graph_viewer_test", static_folder=str(STATIC), static_url_path="/static")
     app.add_url_rule("/_test/graph", "page",
                      lambda: Response(PAGE.replace("{url}", "/_test/graph.json"), mimetype="text/html"))
+    app.add_url_rule("/_test/tricky", "tricky",
+                     lambda: Response(PAGE.replace("{url}", "/_test/tricky.json"), mimetype="text/html"))
+    app.add_url_rule("/_test/tricky.json", "tricky_graph", lambda: jsonify(TRICKY))
     app.add_url_rule("/_test/broken", "broken",
                      lambda: Response(PAGE.replace("{url}", "/_test/gone.json"), mimetype="text/html"))
     app.add_url_rule("/_test/graph.json", "graph", lambda: jsonify(GRAPH))
@@ -342,3 +353,17 @@ def test_a_graph_that_cannot_load_says_so_kindly(viewer_server, page):
     page.locator("#match-graph[data-graph-state=error]").wait_for()
     assert page.get_by_text("We couldn't load the match graph just now.").is_visible()
     assert page.locator("#match-graph").get_attribute("aria-busy") is None
+
+
+def test_labels_that_look_like_markup_are_shown_as_text(viewer_server, page):
+    page.goto(viewer_server + "/_test/tricky")
+    page.locator("#match-graph[data-graph-state=ready]").wait_for()
+    page.get_by_label("Find a neighbour or a group").fill("<img")
+    page.get_by_role("button", name='<img src=x onerror="window.__ran=1"> (neighbour)').click()
+    page.get_by_role("complementary", name='<img src=x onerror="window.__ran=1">').wait_for()
+    page.get_by_role("button", name="<b>Supper</b>").click()
+    group = page.get_by_role("complementary", name="<b>Supper</b>")
+    group.wait_for()
+    assert "<script>window.__ran=1</script>" in group.inner_text()
+    assert page.locator("#match-graph img, #match-graph b, #match-graph script").count() == 0
+    assert page.evaluate("window.__ran") is None
