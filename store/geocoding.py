@@ -38,6 +38,18 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+
+class _WithoutQueries(logging.Filter):
+    """geopy logs the arguments of failed calls, which would put an address in the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args, record.exc_info, record.exc_text = (
+            "geopy reported a problem (details withheld: they may contain an address)", (), None, None)
+        return True
+
+
+logging.getLogger("geopy").addFilter(_WithoutQueries())
+
 MAX_QUERY = 200
 NOMINATIM_MIN_DELAY = 1.0
 """Seconds between requests to Nominatim (its usage policy allows one a second)."""
@@ -158,8 +170,8 @@ def _nominatim_lookup(settings: Settings) -> Callable[..., Any]:
             from geopy.geocoders import Nominatim
 
             geocoder = Nominatim(user_agent=settings.nominatim_user_agent, timeout=5)
-            lookup = RateLimiter(geocoder.geocode, min_delay_seconds=NOMINATIM_MIN_DELAY, max_retries=1,
-                                 error_wait_seconds=1.0, swallow_exceptions=False)
+            lookup = RateLimiter(geocoder.geocode, min_delay_seconds=NOMINATIM_MIN_DELAY, max_retries=0,
+                                 swallow_exceptions=False)  # on failure, the offline gazetteer answers
             _limiters[settings.nominatim_user_agent] = lookup
         return lookup
 
