@@ -248,6 +248,13 @@ def test_filters_change_what_is_drawn(graph_page):
     assert page.evaluate(SIGMA_COUNTS) == {"nodes": 5, "edges": 2}
     assert page.get_by_text("Showing 5 of 12 neighbours and 2 connections.").is_visible()
 
+    # someone filtered out can still be found, and the panel says why they are not drawn
+    page.get_by_label("Find a neighbour or a group").fill("Maya")
+    page.get_by_role("button", name="Maya (neighbour)").click()
+    panel = page.get_by_role("complementary", name="Maya")
+    panel.wait_for()
+    assert "Hidden from the drawing by the filters you chose." in panel.inner_text()
+
 
 def test_colour_toggle_switches_between_group_and_community(graph_page):
     page = graph_page

@@ -485,6 +485,9 @@
       heading.textContent = m.label == null ? "" : String(m.label);
       panel.appendChild(el("p", { className: "mg-panel-kind", text: "Neighbour" }));
       panel.appendChild(heading);
+      if (!this.visibleNodes.has(id)) {
+        panel.appendChild(el("p", { className: "mg-hint", text: "Hidden from the drawing by the filters you chose." }));
+      }
       var group = m.group != null ? this.groups.get(String(m.group)) : null;
       if (group) {
         var open = el("button", { type: "button", className: "link-button mg-link", text: String(group.data.label) });
