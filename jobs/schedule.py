@@ -18,4 +18,9 @@ class Periodic:
 
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("deliver_outbox", minute="*", why="send what could not be sent at once; retry SMTP failures"),
+    Periodic("plan_matching", minute="5", hour="*/6", why="form groups for every occurrence one to fourteen days away"),
+    Periodic("send_reminders", minute="*/15", why="48-hour and 2-hour reminders to everyone with a seat"),
+    Periodic("close_meetings", minute="*/30", why="mark met groups and ask how it went"),
+    Periodic("weekly_checkin", minute="0", hour="10", day_of_week="1", why="the weekly connectedness check-in"),
+    Periodic("refresh_recommendations", minute="30", hour="3", why="recommended events for everyone, nightly"),
 )

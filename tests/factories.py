@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -15,17 +16,30 @@ PASSWORD = "a perfectly fine passphrase"
 _counter = itertools.count(1)
 
 
+@functools.lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return accounts.hash_password(PASSWORD)
+
+
 def make_user(session, *, role: Role = Role.RESIDENT, email: str | None = None, name: str | None = None,
               password: str = PASSWORD, confirmed: bool = True, centre: Centre | None = None) -> User:
     n = next(_counter)
-    user = accounts.create_user(
-        session,
-        email=email or f"person{n}@example.org",
-        display_name=name or f"Person {n}",
-        password=password,
-        role=role,
-        confirmed=confirmed,
-    )
+    if password == PASSWORD:  # hash the shared test password once: scrypt is slow on purpose
+        from store.db import utcnow
+
+        user = User(email=email or f"person{n}@example.org", display_name=name or f"Person {n}",
+                    password_hash=_password_hash(), role=role, email_confirmed_at=utcnow() if confirmed else None)
+        session.add(user)
+        session.flush()
+    else:
+        user = accounts.create_user(
+            session,
+            email=email or f"person{n}@example.org",
+            display_name=name or f"Person {n}",
+            password=password,
+            role=role,
+            confirmed=confirmed,
+        )
     if centre is not None:
         accounts.add_organiser(session, user, centre)
     return user
@@ -54,3 +68,49 @@ def post_form(client, path: str, data: dict, *, form_path: str | None = None, **
 
 def login(client, email: str, password: str = PASSWORD):
     return post_form(client, "/login", {"email": email, "password": password}, follow_redirects=True)
+
+
+# ---------------------------------------------------------------------------- matching worlds
+HYDE_PARK = (53.8113, -1.5660)
+
+
+def make_event(session, settings, centre, organiser, *, days_ahead: int = 3, kind: str = "meal",
+               capacity: int = 20, title: str = "Friday supper", hour: int = 18, **details):
+    """A one-off event at the centre, ``days_ahead`` days from now (local time), with its occurrence."""
+    from datetime import date, time, timedelta
+
+    from store.event_admin import EventDetails, create_event
+
+    day = date.today() + timedelta(days=days_ahead)
+    event = create_event(session, settings, centre=centre, by=organiser, details=EventDetails(
+        title=title, kind=kind, start_date=day, start_time=time(hour, 0), end_time=time(hour + 2, 0),
+        description="Good food and good company.", tags=("cooking",), capacity=capacity, **details))
+    return event, event.occurrences[0]
+
+
+def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=("cooking", "walking"),
+                  consent: bool = True, show_name: bool = True, travel_km: float = 5.0, paused_until=None,
+                  wants=("meal", "event", "exercise"), availability=(), name: str | None = None):
+    """A confirmed resident with a coarse home near ``near`` and a profile (vector included)."""
+    import math
+
+    from store.geocoding import Place
+    from store.homes import confirm_home
+    from store.profiles import save_step
+
+    user = make_user(session, name=name)
+    n = user.id
+    angle = (n * 2.399963) % (2 * math.pi)  # a golden-angle spiral keeps homes apart
+    lat = near[0] + offset_km * math.cos(angle) / 111.0
+    lon = near[1] + offset_km * math.sin(angle) / (111.0 * math.cos(math.radians(near[0])))
+    confirm_home(session, user.id, Place("near Hyde Park, Leeds", lat, lon, 500))
+    save_step(session, user.id, "interests", {"interests": list(interests), "about": ""})
+    save_step(session, user.id, "meeting", {"availability": list(availability), "wants": list(wants),
+                                             "travel_km": travel_km})
+    save_step(session, user.id, "needs", {"include_in_matching": consent, "show_first_name": show_name,
+                                           "paused_until": paused_until})
+    return user
+
+
+def logout(client):
+    return post_form(client, "/logout", {}, form_path="/reset")

@@ -148,6 +148,8 @@ def demo(town: str | None, residents: int):
 
 
 def init_app(app: Flask) -> None:
+    from web import cli_matching  # noqa: F401  (adds its commands to the group)
+
     app.cli.add_command(hearth)
 
 

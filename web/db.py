@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from store.db import Database
 
-__all__ = ["init_db", "db_session", "database"]
+__all__ = ["init_db", "db_session", "database", "enqueue_after_commit"]
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,11 @@ def init_db(app: Flask, db: Database) -> None:
             if response.status_code < 400:
                 session.flush()
                 deliver = bool(session.info.pop("deliver_outbox", False))
+                jobs = session.info.pop("after_commit", [])
                 session.commit()
                 if deliver:
                     _deliver_outbox()
+                _enqueue(jobs)
             else:
                 session.rollback()
         finally:
@@ -52,6 +54,20 @@ def init_db(app: Flask, db: Database) -> None:
         if session is not None:
             session.rollback()
             session.close()
+
+
+def enqueue_after_commit(job: str, *args) -> None:
+    """Queue ``job`` once this request has committed (never for a request that fails)."""
+    db_session().info.setdefault("after_commit", []).append((job, args))
+
+
+def _enqueue(jobs: list[tuple[str, tuple]]) -> None:
+    queue = current_app.extensions["hearth.queue"]
+    for name, args in jobs:
+        try:
+            queue.enqueue(name, *args)
+        except Exception:  # the periodic plan picks the work up later
+            log.exception("could not enqueue %s%r", name, args)
 
 
 def _deliver_outbox() -> None:

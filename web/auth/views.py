@@ -179,3 +179,24 @@ def accept_invite(token: str):
 @login_required
 def account():
     return render_template("auth/account.html")
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    from store.leaving import delete_account as leave
+    from web.db import enqueue_after_commit
+    from web.groups.forms import DeleteAccountForm
+
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        session = db_session()
+        if accounts.authenticate(session, current_user.email, form.password.data) is None:
+            form.password.errors.append("That password isn't right. Please try again.")
+        else:
+            for occurrence_id in leave(session, _settings(), current_user._get_current_object()):
+                enqueue_after_commit("run_match", occurrence_id)
+            logout_user()
+            flash("Your account and everything in it have been deleted. Thank you for being part of Hearth.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/delete.html", form=form)

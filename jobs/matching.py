@@ -1,0 +1,60 @@
+"""Matching jobs: a run for one occurrence, the periodic plan of runs, closing finished meetings,
+and refreshing recommendations."""
+
+from __future__ import annotations
+
+from jobs.registry import job
+from jobs.runtime import JobContext
+from jobs.tracking import tracked_run
+from store.events import Occurrence
+from store.group_offers import close_finished_groups
+from store.jobruns import set_progress
+from store.matching import run_matching, upcoming_slots
+from store.recommendations import refresh_recommendations
+
+__all__ = ["run_match", "plan_matching", "close_meetings", "refresh_recs"]
+
+
+@job("run_match", retries=3, retry_delay=20)
+def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None = None, mode: str = "new") -> dict:
+    """Form and offer groups for one occurrence; a second run places only people not yet placed."""
+    with ctx.database.unit_of_work() as session:
+        occurrence = session.get(Occurrence, occurrence_id)
+        centre_id = occurrence.event.centre_id if occurrence else None
+    with tracked_run(ctx, kind="match", key=f"occurrence={occurrence_id}", centre_id=centre_id,
+                     requested_by_id=requested_by_id) as (session, run):
+        set_progress(session, run, 0.1)
+        counts = run_matching(session, ctx.settings, occurrence_id, run_id=run.id, mode=mode, seed=occurrence_id)
+        run.counts = counts
+    if counts.get("groups"):
+        ctx.queue.enqueue("deliver_outbox")
+    return counts
+
+
+@job("plan_matching", retries=1, retry_delay=60)
+def plan_matching(ctx: JobContext, centre_id: int | None = None, requested_by_id: int | None = None) -> int:
+    """Queue a matching run for every upcoming occurrence (of one centre, or all)."""
+    with ctx.database.unit_of_work() as session:
+        ids = [o.id for o in upcoming_slots(session, centre_id=centre_id)]
+    for occurrence_id in ids:
+        ctx.queue.enqueue("run_match", occurrence_id, requested_by_id)
+    return len(ids)
+
+
+@job("close_meetings", retries=3, retry_delay=30)
+def close_meetings(ctx: JobContext) -> dict:
+    """Mark met groups and send the "how did it go?" prompts; let unconfirmed past groups go."""
+    with tracked_run(ctx, kind="close_meetings", key="all") as (session, run):
+        run.counts = close_finished_groups(session, ctx.settings)
+    if run.counts.get("prompts"):
+        ctx.queue.enqueue("deliver_outbox")
+    return run.counts
+
+
+@job("refresh_recommendations", retries=2, retry_delay=60)
+def refresh_recs(ctx: JobContext, user_id: int | None = None) -> int:
+    """Recompute recommended events for one resident (after a profile change) or for everyone."""
+    with tracked_run(ctx, kind="recommendations", key=f"user={user_id or 'all'}") as (session, run):
+        ranked = refresh_recommendations(session, user_ids=[user_id] if user_id else None)
+        run.counts = {"residents": ranked}
+    return ranked

@@ -1,0 +1,67 @@
+"""Matching as background work: run records, idempotent re-runs, failures shown, the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from factories import make_centre, make_event, make_resident, make_user
+from store.groups import Group
+from store.jobruns import JobRun, RunStatus
+from store.outbox import Message
+from store.users import Role
+
+
+@pytest.fixture
+def slot(db, settings):
+    centre = make_centre(db, name="Hyde Park Hall")
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    _, occurrence = make_event(db, settings, centre, organiser)
+    for _ in range(6):
+        make_resident(db)
+    return centre, occurrence
+
+
+def test_a_run_is_recorded_and_safe_to_repeat(app, db, slot):
+    _, occurrence = slot
+    queue = app.extensions["hearth.queue"]
+    first = queue.enqueue("run_match", occurrence.id)()
+    second = queue.enqueue("run_match", occurrence.id)()
+    assert first["groups"] == 1 and second["groups"] == 0
+    runs = db.scalars(select(JobRun).where(JobRun.kind == "match").order_by(JobRun.id)).all()
+    assert [r.status for r in runs] == [RunStatus.SUCCEEDED, RunStatus.SUCCEEDED]
+    assert runs[0].counts["groups"] == 1 and runs[0].progress == 1.0 and runs[0].duration_s is not None
+    assert db.scalar(select(func.count()).select_from(Group)) == 1
+    offers = db.scalar(select(func.count()).select_from(Message).where(Message.kind == "group"))
+    assert offers == first["offered"]
+
+
+def test_a_failing_run_shows_its_error(app, db, slot, monkeypatch):
+    _, occurrence = slot
+    import jobs.matching
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the matcher fell over")
+
+    monkeypatch.setattr(jobs.matching, "run_matching", broken)
+    result = app.extensions["hearth.queue"].enqueue("run_match", occurrence.id)
+    with pytest.raises(Exception):
+        result.get(preserve=True) if hasattr(result, "get") else result()
+    run = db.scalars(select(JobRun).where(JobRun.kind == "match")).first()
+    assert run.status == RunStatus.FAILED and "the matcher fell over" in run.error
+    assert db.scalar(select(func.count()).select_from(Group)) == 0  # nothing half-written
+
+
+def test_plan_queues_every_upcoming_date(app, db, slot):
+    assert app.extensions["hearth.queue"].enqueue("plan_matching")() == 1
+    assert db.scalar(select(func.count()).select_from(Group)) == 1
+
+
+def test_cli_match_with_progress(runner, db, slot):
+    result = runner.invoke(args=["hearth", "match", "--centre", "hyde-park-hall"])
+    assert result.exit_code == 0, result.output
+    assert "1 group(s) offered to 6 people" in result.output
+    result = runner.invoke(args=["hearth", "match", "--centre", "nowhere"])
+    assert result.exit_code == 2 and "no centre called 'nowhere'" in result.output
+    result = runner.invoke(args=["hearth", "match", "--centre", "hyde-park-hall", "--slot", "abc"])
+    assert result.exit_code == 2

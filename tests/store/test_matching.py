@@ -1,0 +1,132 @@
+"""Matching in the product: candidates, groups offered once, accept, decline, refill, dissolve."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from factories import make_centre, make_event, make_resident, make_user
+from store.group_offers import GroupError, respond
+from store.groups import Group, GroupMember, GroupStatus, SeatStatus
+from store.matching import candidates_for, run_matching
+from store.outbox import Message
+from store.signups import SignUp, SignupStatus
+from store.social import block
+from store.users import Role
+
+
+@pytest.fixture
+def world(db, settings):
+    centre = make_centre(db)
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    event, occurrence = make_event(db, settings, centre, organiser)
+    return centre, organiser, event, occurrence
+
+
+def _offers(db):
+    return db.scalar(select(func.count()).select_from(Message).where(Message.kind == "group"))
+
+
+def test_groups_are_formed_offered_once_and_idempotent(db, settings, world):
+    _, _, _, occurrence = world
+    people = [make_resident(db) for _ in range(10)]
+    counts = run_matching(db, settings, occurrence.id)
+    assert counts["candidates"] == 10 and counts["groups"] >= 1
+    groups = db.scalars(select(Group)).all()
+    placed = [s.user_id for g in groups for s in g.seats]
+    assert len(placed) == len(set(placed)) == counts["offered"]
+    assert all(4 <= len(g.seats) <= 8 for g in groups)
+    assert set(placed) <= {p.id for p in people}
+    assert _offers(db) == counts["offered"]
+    assert all(g.reason for g in groups)
+    again = run_matching(db, settings, occurrence.id)
+    assert again["groups"] == 0
+    assert db.scalar(select(func.count()).select_from(Group)) == len(groups)
+    assert _offers(db) == counts["offered"]
+
+
+def test_only_consenting_unpaused_people_within_reach(db, settings, world):
+    _, _, _, occurrence = world
+    ok = [make_resident(db) for _ in range(4)]
+    make_resident(db, consent=False)
+    make_resident(db, paused_until=date.today() + timedelta(days=30))
+    make_resident(db, offset_km=12.0, travel_km=2.0)
+    make_resident(db, wants=("exercise",))
+    ids = {c.user_id for c in candidates_for(db, occurrence)}
+    assert ids == {u.id for u in ok}
+
+
+def test_blocked_pairs_are_never_together(db, settings, world):
+    _, _, _, occurrence = world
+    people = [make_resident(db) for _ in range(8)]
+    block(db, people[0], people[1].id)
+    run_matching(db, settings, occurrence.id)
+    for group in db.scalars(select(Group)):
+        ids = {s.user_id for s in group.seats}
+        assert not {people[0].id, people[1].id} <= ids
+
+
+def test_accepting_signs_up_and_confirms_at_the_minimum(db, settings, world):
+    _, _, _, occurrence = world
+    for _ in range(5):
+        make_resident(db)
+    run_matching(db, settings, occurrence.id)
+    group = db.scalars(select(Group)).one()
+    seats = list(group.seats)
+    for seat in seats[:3]:
+        respond(db, settings, group.id, seat.user, accept=True)
+    assert group.status == GroupStatus.PROPOSED
+    respond(db, settings, group.id, seats[3].user, accept=True)
+    assert group.status == GroupStatus.CONFIRMED
+    statuses = db.scalars(select(SignUp.status).where(SignUp.occurrence_id == occurrence.id)).all()
+    assert statuses.count(SignupStatus.CONFIRMED) == 4
+    with pytest.raises(GroupError):
+        respond(db, settings, group.id, seats[0].user, accept=True)
+
+
+def test_declined_seat_goes_to_the_next_best_neighbour(db, settings, world):
+    _, _, _, occurrence = world
+    for _ in range(8):
+        make_resident(db)
+    run_matching(db, settings, occurrence.id, size=(4, 4))
+    groups = db.scalars(select(Group)).all()
+    assert len(groups) == 2
+    latecomer = make_resident(db)
+    leaver = groups[0].seats[0]
+    _, rematch = respond(db, settings, groups[0].id, leaver.user, accept=False)
+    assert not rematch
+    active = {s.user_id for s in groups[0].active_seats}
+    assert latecomer.id in active and leaver.user_id not in active
+    assert db.scalar(select(Message).where(Message.user_id == latecomer.id, Message.kind == "group")) is not None
+
+
+def test_a_group_below_its_minimum_is_dissolved_kindly(db, settings, world):
+    _, _, _, occurrence = world
+    for _ in range(4):
+        make_resident(db)
+    run_matching(db, settings, occurrence.id)
+    group = db.scalars(select(Group)).one()
+    leaver = group.seats[0]
+    _, rematch = respond(db, settings, group.id, leaver.user, accept=False)
+    assert rematch and group.status == GroupStatus.DISSOLVED
+    others = [s for s in group.seats if s.user_id != leaver.user_id]
+    assert all(s.status == SeatStatus.WITHDRAWN for s in others)
+    subjects = db.scalars(select(Message.subject).where(Message.user_id == others[0].user_id)).all()
+    assert any("A change to your group" in s for s in subjects)
+    # The withdrawn can be matched again; the one who declined is not offered this date again.
+    ids = {c.user_id for c in candidates_for(db, occurrence)}
+    assert {s.user_id for s in others} <= ids and leaver.user_id not in ids
+
+
+def test_someone_without_a_seat_cannot_answer(db, settings, world):
+    _, _, _, occurrence = world
+    for _ in range(4):
+        make_resident(db)
+    run_matching(db, settings, occurrence.id)
+    group = db.scalars(select(Group)).one()
+    stranger = make_user(db)
+    with pytest.raises(LookupError):
+        respond(db, settings, group.id, stranger, accept=True)
+    assert db.scalar(select(GroupMember).where(GroupMember.user_id == stranger.id)) is None

@@ -1,0 +1,34 @@
+"""Check-in views: answer the three questions; see your own trend (and only your own)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from store.social import CHECKIN_ANSWERS, SocialError, checkin_trend, record_checkin
+from web.db import db_session
+from web.groups.forms import CheckinForm
+
+__all__ = ["bp"]
+
+bp = Blueprint("checkin", __name__, url_prefix="/checkin", template_folder="templates")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def checkin():
+    form = CheckinForm()
+    session = db_session()
+    if form.validate_on_submit():
+        try:
+            record_checkin(session, current_user, companionship=int(form.companionship.data),
+                           left_out=int(form.left_out.data), isolated=int(form.isolated.data),
+                           follow_up_consent=form.follow_up.data)
+        except (SocialError, ValueError):
+            session.rollback()
+            flash("Please choose one of the three answers for each question.", "warning")
+        else:
+            flash("Thank you. However you're feeling, you're welcome at any of the centre's events.", "success")
+            return redirect(url_for("checkin.checkin"))
+    trend = checkin_trend(session, current_user.id)
+    return render_template("checkin/checkin.html", form=form, trend=trend, answers=dict(CHECKIN_ANSWERS))

@@ -1,0 +1,65 @@
+"""``flask hearth match`` and ``flask hearth recommend``: run matching or ranking by hand, with progress."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from jobs.matching import refresh_recs, run_match
+from store.centres import Centre
+from store.events import Occurrence
+from store.matching import upcoming_slots
+from web.cli import hearth
+
+__all__ = ["match", "recommend"]
+
+
+def _context():
+    return current_app.extensions["hearth.queue"].context
+
+
+@hearth.command("match")
+@click.option("--centre", "centre_key", required=True, help="The centre's name or slug.")
+@click.option("--slot", default="all", show_default=True,
+              help="An occurrence id, or 'all' for every date one to fourteen days away.")
+@click.option("--mode", type=click.Choice(["new", "deepen"]), default="new", show_default=True,
+              help="'new' mixes in new faces; 'deepen' re-forms groups that worked.")
+def match(centre_key: str, slot: str, mode: str):
+    """Form and offer groups for a centre's upcoming dates now (recorded like a background run)."""
+    ctx = _context()
+    with ctx.database.unit_of_work() as session:
+        centre = session.scalar(select(Centre).where((Centre.slug == centre_key) | (Centre.name == centre_key)))
+        if centre is None:
+            raise click.UsageError(f"no centre called {centre_key!r}")
+        if slot == "all":
+            ids = [o.id for o in upcoming_slots(session, centre_id=centre.id)]
+        else:
+            if not slot.isdigit():
+                raise click.UsageError("--slot takes an occurrence id (a number) or 'all'")
+            occurrence = session.get(Occurrence, int(slot))
+            if occurrence is None or occurrence.event.centre_id != centre.id:
+                raise click.UsageError(f"no date {slot} at {centre.name}")
+            ids = [occurrence.id]
+        name = centre.name
+    if not ids:
+        click.echo(f"No dates to match at {name} in the next two weeks.")
+        return
+    totals = {"groups": 0, "offered": 0, "unplaced": 0}
+    with click.progressbar(ids, label=f"Matching {len(ids)} date(s) at {name}", file=sys.stderr) as bar:
+        for occurrence_id in bar:
+            counts = run_match(ctx, occurrence_id, None, mode)
+            for key in totals:
+                totals[key] += int(counts.get(key, 0))
+    ctx.queue.enqueue("deliver_outbox")
+    click.echo(f"{totals['groups']} group(s) offered to {totals['offered']} people; "
+               f"{totals['unplaced']} could not be placed this time.")
+
+
+@hearth.command("recommend")
+def recommend():
+    """Recompute every resident's recommended events now."""
+    ranked = refresh_recs(_context(), None)
+    click.echo(f"Recommendations refreshed for {ranked} resident(s).")

@@ -1,0 +1,48 @@
+"""Forms for answering a group offer, feedback after a meeting, reports, check-ins and leaving."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from store.social import CHECKIN_ANSWERS, CHECKIN_QUESTIONS
+
+__all__ = ["ActionForm", "FeedbackForm", "ReportForm", "CheckinForm", "DeleteAccountForm", "meet_again_field"]
+
+_ANSWERS = [(str(value), label) for value, label in CHECKIN_ANSWERS]
+_OPTIONAL_ANSWERS = [("", "I'd rather not say")] + _ANSWERS
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (accept, decline, block): the form carries only the CSRF token."""
+
+
+def meet_again_field(label: str) -> RadioField:
+    return RadioField(label, choices=[("yes", "Yes, I'd like to"), ("no", "Not really"), ("", "Rather not say")], default="")
+
+
+class FeedbackForm(FlaskForm):
+    attended = RadioField("Did you go?", choices=[("yes", "Yes, I went"), ("no", "No, I couldn't make it")],
+                          validators=[InputRequired("Please tell us whether you went.")])
+    companionship = RadioField(CHECKIN_QUESTIONS[0][1], choices=_OPTIONAL_ANSWERS, default="")
+    left_out = RadioField(CHECKIN_QUESTIONS[1][1], choices=_OPTIONAL_ANSWERS, default="")
+    isolated = RadioField(CHECKIN_QUESTIONS[2][1], choices=_OPTIONAL_ANSWERS, default="")
+    follow_up = BooleanField("I'd welcome a call or visit from someone at the centre")
+
+
+class CheckinForm(FlaskForm):
+    companionship = RadioField(CHECKIN_QUESTIONS[0][1], choices=_ANSWERS, validators=[InputRequired("Please choose an answer.")])
+    left_out = RadioField(CHECKIN_QUESTIONS[1][1], choices=_ANSWERS, validators=[InputRequired("Please choose an answer.")])
+    isolated = RadioField(CHECKIN_QUESTIONS[2][1], choices=_ANSWERS, validators=[InputRequired("Please choose an answer.")])
+    follow_up = BooleanField("I'd welcome a call or visit from someone at the centre")
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField("What happened?", validators=[
+        DataRequired("Please tell us briefly what happened, so the organisers can help."),
+        Length(max=4000, message="Please keep this under 4,000 characters."),
+    ])
+    also_block = BooleanField("Also make sure I'm never placed in a group with this person again", default=True)
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired("Please enter your password to confirm.")])

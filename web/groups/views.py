@@ -1,0 +1,190 @@
+"""Resident views of suggested groups: thin wrappers over store.group_offers and store.feedback."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from store import group_offers
+from store.events import Occurrence, describe_time
+from store.feedback import can_give_feedback, save_feedback
+from store.group_offers import GroupError, member_label, seat_of
+from store.groups import GroupMember, GroupStatus, SeatStatus
+from store.profiles import get_profile
+from store.social import SocialError, block, report_person
+from web.db import db_session, enqueue_after_commit
+from web.groups.forms import ActionForm, FeedbackForm, ReportForm, meet_again_field
+
+__all__ = ["bp"]
+
+bp = Blueprint("groups", __name__, url_prefix="/groups", template_folder="templates")
+
+
+def _settings():
+    return current_app.extensions["hearth.settings"]
+
+
+def _my_seat(group_id: int) -> GroupMember:
+    """The asking resident's own seat, or 404: nobody else's group is ever shown."""
+    seat = seat_of(db_session(), group_id, current_user.id)
+    if seat is None or seat.status == SeatStatus.WITHDRAWN:
+        abort(404)
+    return seat
+
+
+def _others(seat: GroupMember) -> list[tuple[GroupMember, str]]:
+    """The other people in the group, labelled as they agreed to be shown."""
+    session = db_session()
+    return [(s, member_label(s.user, get_profile(session, s.user_id)))
+            for s in seat.group.active_seats if s.user_id != seat.user_id]
+
+
+def _other_seat(seat: GroupMember, other_seat_id: int) -> GroupMember:
+    for other, _ in _others(seat):
+        if other.id == other_seat_id:
+            return other
+    abort(404)
+
+
+@bp.route("/")
+@login_required
+def index():
+    seats = group_offers.groups_for_user(db_session(), current_user.id)
+    return render_template("groups/index.html", seats=seats, describe=_describe)
+
+
+def _describe(seat: GroupMember) -> dict:
+    occurrence = db_session().get(Occurrence, seat.group.occurrence_id)
+    event = occurrence.event
+    return {"title": event.title, "when": describe_time(occurrence.starts_at, event.timezone),
+            "where": event.place_name, "address": event.address, "event_id": event.id,
+            "starts_at": occurrence.starts_at}
+
+
+@bp.route("/<int:group_id>")
+@login_required
+def show(group_id: int):
+    seat = _my_seat(group_id)
+    return render_template(
+        "groups/show.html", seat=seat, group=seat.group, info=_describe(seat), others=_others(seat),
+        form=ActionForm(), feedback_open=can_give_feedback(db_session(), seat), GroupStatus=GroupStatus,
+        SeatStatus=SeatStatus,
+    )
+
+
+@bp.route("/<int:group_id>/accept", methods=["POST"])
+@login_required
+def accept(group_id: int):
+    _my_seat(group_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        seat, _ = group_offers.respond(db_session(), _settings(), group_id, current_user, accept=True)
+    except GroupError as exc:
+        db_session().rollback()
+        flash(str(exc), "warning")
+    else:
+        if seat.group.status == GroupStatus.CONFIRMED:
+            flash("Wonderful: your group is on. It's in your calendar feed too.", "success")
+        else:
+            flash("Thank you for saying yes. We'll let you know as soon as enough people have joined.", "success")
+    return redirect(url_for("groups.show", group_id=group_id))
+
+
+@bp.route("/<int:group_id>/decline", methods=["POST"])
+@login_required
+def decline(group_id: int):
+    seat = _my_seat(group_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    try:
+        _, rematch = group_offers.respond(session, _settings(), group_id, current_user, accept=False)
+    except GroupError as exc:
+        session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("groups.show", group_id=group_id))
+    if rematch:
+        enqueue_after_commit("run_match", seat.group.occurrence_id)
+    flash("That's fine, thank you for letting us know. We'll suggest something else another time.", "success")
+    return redirect(url_for("groups.index"))
+
+
+def _feedback_form(seat: GroupMember):
+    fields = {f"again_{other.id}": meet_again_field(f"Would you like to meet {label} again?")
+              for other, label in _others(seat) if other.status == SeatStatus.ACCEPTED}
+    return type("GroupFeedbackForm", (FeedbackForm,), fields)()
+
+
+@bp.route("/<int:group_id>/feedback", methods=["GET", "POST"])
+@login_required
+def feedback(group_id: int):
+    seat = _my_seat(group_id)
+    session = db_session()
+    if not can_give_feedback(session, seat):
+        flash("Thank you: there's nothing to tell us about this group just now.", "success")
+        return redirect(url_for("groups.show", group_id=group_id))
+    form = _feedback_form(seat)
+    if form.validate_on_submit():
+        seats = {o.id: o for o, _ in _others(seat)}
+        again = {}
+        for name, field in form._fields.items():
+            if name.startswith("again_") and field.data in ("yes", "no"):
+                again[seats[int(name[6:])].user_id] = field.data == "yes"
+        answers = [form.companionship.data, form.left_out.data, form.isolated.data]
+        checkin = tuple(int(a) for a in answers) if all(answers) else None
+        try:
+            save_feedback(session, group_id, current_user, attended=form.attended.data == "yes",
+                          meet_again=again, checkin=checkin, follow_up_consent=form.follow_up.data)
+        except GroupError as exc:
+            session.rollback()
+            flash(str(exc), "warning")
+        else:
+            flash("Thank you for telling us. It helps us suggest the right people next time.", "success")
+            return redirect(url_for("groups.index"))
+    again_fields = [form[name] for name in form._fields if name.startswith("again_")]
+    return render_template("groups/feedback.html", form=form, seat=seat, info=_describe(seat),
+                           again_fields=again_fields)
+
+
+@bp.route("/<int:group_id>/people/<int:seat_id>/block", methods=["GET", "POST"])
+@login_required
+def block_person(group_id: int, seat_id: int):
+    seat = _my_seat(group_id)
+    other = _other_seat(seat, seat_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            block(db_session(), current_user, other.user_id)
+        except SocialError as exc:
+            db_session().rollback()
+            flash(str(exc), "warning")
+        else:
+            flash("Done. You won't be placed in a group with them again, and they won't be told.", "success")
+        return redirect(url_for("groups.show", group_id=group_id))
+    label = member_label(other.user, get_profile(db_session(), other.user_id))
+    return render_template("groups/block.html", form=form, seat=seat, label=label, other=other)
+
+
+@bp.route("/<int:group_id>/people/<int:seat_id>/report", methods=["GET", "POST"])
+@login_required
+def report(group_id: int, seat_id: int):
+    seat = _my_seat(group_id)
+    other = _other_seat(seat, seat_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            report_person(session, current_user, other.user_id, form.reason.data,
+                          centre_id=seat.group.centre_id, group_id=group_id)
+            if form.also_block.data:
+                block(session, current_user, other.user_id)
+        except SocialError as exc:
+            session.rollback()
+            form.reason.errors.append(str(exc))
+        else:
+            flash("Thank you for telling us. The centre's organisers will read this carefully; the "
+                  "person you reported is not told.", "success")
+            return redirect(url_for("groups.show", group_id=group_id))
+    label = member_label(other.user, get_profile(db_session(), other.user_id))
+    return render_template("groups/report.html", form=form, seat=seat, label=label, other=other)
