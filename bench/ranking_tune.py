@@ -1,7 +1,7 @@
-"""Choosing Hearth's ranking weights on the Montana tuning half only (``python -m bench.ranking_tune``).
+"""Choosing Hearth's ranking weights on tuning halves only (``python -m bench.ranking_tune``).
 
-Members whose id hashes even (``bench.ranking.in_tuning_half``) are the only queries looked at;
-the held-out half, Los Angeles and Davis never are. Signals are computed once per query by the
+Members whose id hashes even (``bench.ranking.in_tuning_half``), in Montana and in a seeded
+sample of Los Angeles, are the only queries looked at; the held-out halves and Davis never are. Signals are computed once per query by the
 library's own ``score_candidates`` and recombined here, so a search over weights is cheap.
 """
 
@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from bench.meetup import Dataset, load_bozeman
+from bench.meetup import Dataset, load_bozeman, load_la
 from bench.ranking import K, in_tuning_half, queries
 from bench.report import data_dir
 from matcher.ranking import DEFAULT_WEIGHTS, SIGNALS, Attendance, EventRanker
@@ -75,7 +75,7 @@ def search(sets: Sequence, start: Mapping[str, float], rounds: int = 3) -> dict[
 
     best = dict(start)
     best_value = objective(best)
-    grid = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+    grid = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
     for _ in range(rounds):
         improved = False
         for s in SIGNALS:
@@ -86,26 +86,34 @@ def search(sets: Sequence, start: Mapping[str, float], rounds: int = 3) -> dict[
                     best, best_value, improved = trial, v, True
         if not improved:
             break
-    return {s: best[s] for s in SIGNALS}
+    return {s: float(best.get(s, 0.0)) for s in SIGNALS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Search weights and a few parameters on the tuning half; print what was chosen."""
+    """Search weights and a few parameters on the tuning halves; print what was chosen."""
     parser = argparse.ArgumentParser(prog="python -m bench.ranking_tune", description=__doc__)
-    parser.parse_args(argv)
-    data = load_bozeman(data_dir() / "meetup-bozeman")
-    q = queries(data)
+    parser.add_argument("--la-queries", type=int, default=1000,
+                        help="Los Angeles tuning members sampled (seeded) to bound the run")
+    args = parser.parse_args(argv)
+    montana = load_bozeman(data_dir() / "meetup-bozeman")
+    q = queries(montana)
     q = q[q["member_id"].map(in_tuning_half)].reset_index(drop=True)
-    print(f"tuning on {len(q)} of the Montana queries")
+    la = load_la(data_dir() / "meetup-la")
+    qla = queries(la)
+    qla = qla[qla["member_id"].map(in_tuning_half)]
+    qla = qla.sample(min(args.la_queries, len(qla)), random_state=0).reset_index(drop=True)
+    print(f"tuning on {len(q)} Montana and {len(qla)} Los Angeles queries (tuning halves)")
     results = []
-    for half_life in (30.0, 90.0, 180.0, 365.0):
-        for soon_days in (3.0, 7.0, 14.0):
+    for half_life in (90.0, 180.0, 365.0, 730.0):
+        for soon_days in (14.0, 30.0, 60.0):
             params = {"half_life_days": half_life, "soon_days": soon_days}
-            sets = [collect(data, q, signups=s, **params) for s in (False, True)]
+            sets = [collect(montana, q, signups=False, **params),
+                    collect(montana, q, signups=True, **params),
+                    collect(la, qla, signups=True, **params)]
             weights = search(sets, DEFAULT_WEIGHTS)
             value = float(np.mean([sum(quality(weights, rows)) / 2 for rows in sets]))
             results.append((value, params, weights))
-            print(f"{params} -> {value:.4f} {weights}")
+            print(f"{params} -> {value:.4f} {weights}", flush=True)
     value, params, weights = max(results, key=lambda r: r[0])
     print(f"\nbest {value:.4f} with {params}\nweights {weights}")
     return 0

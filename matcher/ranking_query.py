@@ -112,7 +112,10 @@ def score_candidates(r, member_id: str, candidate_ids: Iterable[str] | None,
     going = np.bincount(r.att_event_[others], minlength=ne).astype(float)
     tie_strength = np.zeros(len(r.member_ids_))
     if hist.size:
-        hist_w = np.bincount(hist, weights=hw, minlength=ne)
+        # a shared event makes a tie in inverse proportion to the root of its size: meeting
+        # at a supper for six counts for more than meeting at a talk for a hundred
+        size = np.bincount(r.att_event_[past], minlength=ne).astype(float)
+        hist_w = np.bincount(hist, weights=hw, minlength=ne) / np.sqrt(np.maximum(size, 1.0))
         sel = past & ~mine
         tie_strength = np.bincount(r.att_member_[sel], weights=hist_w[r.att_event_[sel]],
                                    minlength=len(r.member_ids_))

@@ -36,7 +36,8 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
     detail : mapping
         Facts about the member and the event: ``distance_km`` (float or None), ``location_inferred``
         (bool), ``topics`` (list of str), ``slot`` (str), ``time_source`` ("availability"
-        or None), ``days`` (until the start), ``ties_going``, ``host_visits``, ``going`` (int), ``host`` (str or None).
+        or None), ``days`` (until the start), ``ties_going``, ``host_visits``, ``going`` (int),
+        ``host`` (str or None).
     contributions : mapping of str to float
         Each signal's weighted contribution to the score; the strongest ones are mentioned first,
         and a signal with no contribution is not mentioned.
@@ -87,7 +88,8 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
         people.append((c("ties") + c("graph"), _people(ties, "you've met")))
     going = int(detail.get("going") or 0)
     if c("popularity") > 0 and going > 0 and ties == 0:
-        people.append((c("popularity"), f"{going} {'person is' if going == 1 else 'people are'} going"))
+        crowd = "1 person is" if going == 1 else f"{going} people are"
+        people.append((c("popularity"), f"{crowd} going"))
     if not about and not people and c("graph") > 0:
         about.append((c("graph"), "popular with people who go where you go"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Sequence
 
@@ -38,7 +37,8 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     >>> round(float(haversine_km(45.68, -111.04, 46.87, -113.99)), 0)
     262.0
     """
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float))
+                              for v in (lat1, lon1, lat2, lon2))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
@@ -82,7 +82,7 @@ def slot_label(slot: str) -> str:
 
 
 def recency_weights(ages_days, half_life_days: float) -> np.ndarray:
-    """Exponential decay weights ``0.5 ** (age / half_life)``; a non-positive half-life means no decay.
+    """Decay weights ``0.5 ** (age / half_life)``; a non-positive half-life means no decay.
 
     Examples
     --------
@@ -187,7 +187,3 @@ def mmr_select(
         free[best] = False
         max_sim = np.maximum(max_sim, sim[best])
     return chosen
-
-
-def _is_finite(x) -> bool:
-    return x is not None and math.isfinite(x)
