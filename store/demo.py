@@ -138,4 +138,7 @@ def build_demo_town(
     from store.demo_profiles import add_demo_profiles
 
     add_demo_profiles(session, result)
+    from store.demo_events import build_demo_programme
+
+    build_demo_programme(session, settings, result.centres, result.residents)
     return result
