@@ -23,4 +23,5 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("close_meetings", minute="*/30", why="mark met groups and ask how it went"),
     Periodic("weekly_checkin", minute="0", hour="10", day_of_week="1", why="the weekly connectedness check-in"),
     Periodic("refresh_recommendations", minute="30", hour="3", why="recommended events for everyone, nightly"),
+    Periodic("graph_snapshot", minute="0", hour="2", why="each centre's match graph, figures and layout, nightly"),
 )

@@ -5,6 +5,7 @@ from store.centres import Centre, Invitation, organiser_memberships
 from store.db import Base
 from store.events import Event, Occurrence, Venue, event_tags
 from store.groups import Group, GroupMember, MeetAgain
+from store.insight import ContactNote
 from store.jobruns import JobRun
 from store.notices import Notice
 from store.outbox import Message
@@ -13,6 +14,7 @@ from store.profile_vectors import StoredVectorizer
 from store.profiles import Profile
 from store.recommendations import Recommendation
 from store.signups import SignUp
+from store.snapshots import GraphSnapshot
 from store.social import Block, Checkin, Report, Tie
 from store.users import AccountToken, Role, TokenPurpose, User
 
@@ -47,4 +49,6 @@ __all__ = [
     "Block",
     "Report",
     "Checkin",
+    "GraphSnapshot",
+    "ContactNote",
 ]

@@ -58,9 +58,12 @@ def _build(settings: Settings) -> Flask:
     from web import cli, errors, security
     from web.admin.views import bp as admin_bp
     from web.auth.views import bp as auth_bp
+    from web.checkin.views import bp as checkin_bp
     from web.db import init_db
     from web.events.views import bp as events_bp
     from web.extensions import csrf, limiter, login_manager, migrate
+    from web.groups.views import bp as groups_bp
+    from web.insight.views import bp as insight_bp
     from web.main.views import bp as main_bp
     from web.organiser.views import bp as organiser_bp
     from web.profile import cli as profile_cli
@@ -87,6 +90,9 @@ def _build(settings: Settings) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(checkin_bp)
+    app.register_blueprint(insight_bp)
     app.register_blueprint(profile_bp)
     cli.init_app(app)
     profile_cli.init_app(app)

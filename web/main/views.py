@@ -8,7 +8,9 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from store.group_offers import groups_for_user
 from store.outbox import Message, messages_for
+from store.recommendations import recommendations_for
 from store.db import utcnow
 from web.db import db_session
 
@@ -25,7 +27,8 @@ class NavItem:
 
 
 def _nav_items() -> list[NavItem]:
-    items = [("Home", "main.home"), ("Events", "events.browse"), ("Messages", "main.messages")]
+    items = [("Home", "main.home"), ("Events", "events.browse"), ("Groups", "groups.index"),
+             ("Messages", "main.messages")]
     if current_user.is_authenticated and current_user.is_organiser:
         items.append(("Run events", "organiser.index"))
     if current_user.is_authenticated and current_user.is_admin:
@@ -44,7 +47,12 @@ def navigation():
 def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    return render_template("main/home.html")
+    session = db_session()
+    return render_template(
+        "main/home.html",
+        recommendations=recommendations_for(session, current_user.id),
+        group_seats=groups_for_user(session, current_user.id, include_past=False),
+    )
 
 
 @bp.route("/messages")

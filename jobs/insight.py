@@ -1,0 +1,32 @@
+"""Organiser-facing jobs: the nightly match-graph picture (metrics and layout) of each centre."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from jobs.registry import job
+from jobs.runtime import JobContext
+from jobs.tracking import tracked_run
+from store.centres import Centre
+from store.jobruns import set_progress
+from store.snapshots import build_snapshot
+
+__all__ = ["graph_snapshot"]
+
+
+@job("graph_snapshot", retries=2, retry_delay=60)
+def graph_snapshot(ctx: JobContext, centre_id: int | None = None, requested_by_id: int | None = None) -> int:
+    """Recompute the match graph, its figures and its layout for one centre (or every centre)."""
+    with ctx.database.unit_of_work() as session:
+        query = select(Centre.id).order_by(Centre.id)
+        ids = [centre_id] if centre_id is not None else list(session.scalars(query))
+    for cid in ids:
+        with tracked_run(ctx, kind="graph", key=f"centre={cid}", centre_id=cid,
+                         requested_by_id=requested_by_id) as (session, run):
+            centre = session.get(Centre, cid)
+            if centre is None:
+                continue
+            snapshot = build_snapshot(session, ctx.settings, centre, seed=cid,
+                                      progress=lambda fraction: set_progress(session, run, fraction))
+            run.counts = {"members": snapshot.data["summary"]["members"], "edges": len(snapshot.data["edges"])}
+    return len(ids)

@@ -1,0 +1,148 @@
+"""The match graph of a centre's area, drawn ahead of time: the member graph, communities and a
+layout computed by a job and kept as the JSON the organiser's viewer reads."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Callable
+
+import networkx as nx
+import numpy as np
+from sqlalchemy import JSON, ForeignKey, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from matcher.graph import build_member_graph, graph_metrics
+from matcher.groups import Members
+from store.area import area_profiles, organiser_label
+from store.centres import Centre
+from store.db import Base, utcnow
+from store.events import Occurrence, describe_time
+from store.groups import Group, GroupMember, GroupStatus, SeatStatus
+from store.matching_inputs import profile_blocks
+from store.signups import SignUp, SignupStatus
+from store.social import blocked_pairs, tie_pairs
+
+__all__ = ["GraphSnapshot", "build_snapshot", "latest_snapshot"]
+
+GROUPS_SHOWN = timedelta(days=60)
+
+
+class GraphSnapshot(Base):
+    """One computed picture of a centre's match graph (the viewer's JSON) and its figures."""
+
+    __tablename__ = "graph_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    metrics: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+def latest_snapshot(session: Session, centre_id: int) -> GraphSnapshot | None:
+    return session.scalar(
+        select(GraphSnapshot).where(GraphSnapshot.centre_id == centre_id)
+        .order_by(GraphSnapshot.created_at.desc(), GraphSnapshot.id.desc()).limit(1)
+    )
+
+
+def _layout(G: nx.Graph, seed: int) -> dict:
+    """Positions for every member: ForceAtlas2 where networkx has it, else a spring layout."""
+    if G.number_of_nodes() == 0:
+        return {}
+    weighted = nx.Graph()
+    weighted.add_nodes_from(G.nodes)
+    for u, v, data in G.edges(data=True):
+        weighted.add_edge(u, v, weight=max(0.05, float(data.get("tie") or data.get("weight") or 0.1)))
+    layout = getattr(nx, "forceatlas2_layout", None)
+    if layout is not None:
+        return layout(weighted, max_iter=150, seed=seed, weight="weight", scaling_ratio=2.0)
+    return nx.spring_layout(weighted, seed=seed, iterations=60, weight="weight")
+
+
+def _groups(session: Session, centre_id: int, since: datetime) -> list[Group]:
+    return list(session.scalars(
+        select(Group).where(Group.centre_id == centre_id, Group.created_at >= since)
+        .order_by(Group.created_at.desc(), Group.id.desc())
+    ))
+
+
+def build_snapshot(
+    session: Session, settings, centre: Centre, *, now: datetime | None = None, seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> GraphSnapshot:
+    """Compute the centre's match graph now and store it (flushes; the job commits)."""
+    now = now or utcnow()
+    step = progress or (lambda fraction: None)
+    people = area_profiles(session, centre)
+    ids = [u.id for u, _ in people]
+    blocks = profile_blocks(session, ids)
+    members = Members.from_arrays(
+        ids, [p.home_lat for _, p in people], [p.home_lon for _, p in people],
+        blocks.interests(ids) if ids else np.zeros((0, 1)),
+        values=blocks.values(ids) if ids else None,
+        travel_km=[p.travel_km or 3.0 for _, p in people],
+    )
+    idset = set(ids)
+    ties = tie_pairs(session, idset)
+    G = build_member_graph(members, k=6, ties=ties, blocks=blocked_pairs(session))
+    step(0.3)
+    metrics = graph_metrics(G)
+    communities = nx.community.louvain_communities(G, weight="weight", seed=seed) if ids else []
+    community_of = {node: k for k, part in enumerate(communities) for node in part}
+    step(0.5)
+    positions = _layout(G, seed)
+    step(0.8)
+    accepted_ever = set(session.scalars(
+        select(GroupMember.user_id).where(GroupMember.status == SeatStatus.ACCEPTED, GroupMember.user_id.in_(ids))))
+    last_attended = dict(session.execute(
+        select(SignUp.user_id, Occurrence.starts_at).join(Occurrence, SignUp.occurrence_id == Occurrence.id)
+        .where(SignUp.status == SignupStatus.ATTENDED, SignUp.user_id.in_(ids)).order_by(Occurrence.starts_at)
+    ).all())
+    tie_count: dict[int, int] = defaultdict(int)
+    for a, b, _ in ties:
+        tie_count[a] += 1
+        tie_count[b] += 1
+    groups_out, current_group = [], {}
+    for group in _groups(session, centre.id, now - GROUPS_SHOWN):
+        occurrence = session.get(Occurrence, group.occurrence_id)
+        seats = [s.user_id for s in group.seats if s.status in (SeatStatus.ACCEPTED, SeatStatus.OFFERED)]
+        members_in = [f"m{u}" for u in seats if u in idset]
+        for u in seats:
+            if group.status != GroupStatus.DISSOLVED:
+                current_group.setdefault(u, f"g{group.id}")
+        groups_out.append({
+            "id": f"g{group.id}", "kind": occurrence.event.kind, "status": group.status.value,
+            "label": f"{occurrence.event.title}, {describe_time(occurrence.starts_at, occurrence.event.timezone)}",
+            "date": occurrence.starts_at.isoformat(), "score": round(group.score, 3), "reason": group.reason,
+            "members": members_in,
+        })
+    nodes = []
+    for user, profile in people:
+        x, y = positions.get(user.id, (0.0, 0.0))
+        nodes.append({
+            "id": f"m{user.id}", "label": organiser_label(user, profile, settings.secret_key),
+            "x": round(float(x), 4), "y": round(float(y), 4), "size": 3.0 + min(5, tie_count[user.id]),
+            "group": current_group.get(user.id), "community": int(community_of.get(user.id, 0)),
+            "kinds": list(profile.wants or []), "placed": user.id in accepted_ever, "ties": tie_count[user.id],
+            "last_attended": last_attended[user.id].isoformat() if user.id in last_attended else None,
+        })
+    edges = [{"source": f"m{u}", "target": f"m{v}", "kind": "tie" if d.get("tie") else "suggestion",
+              "weight": round(float(d.get("tie") or d.get("weight") or 0.0), 3)}
+             for u, v, d in G.edges(data=True) if d.get("tie") or d.get("candidate")]
+    data = {
+        "summary": {"members": len(nodes), "groups": len(groups_out),
+                    "unplaced": sum(1 for n in nodes if not n["placed"]), "generated_at": now.isoformat()},
+        "nodes": nodes, "groups": groups_out, "edges": edges,
+        "links": {"csv": f"/organiser/centres/{centre.id}/members.csv", "list": f"/organiser/centres/{centre.id}/members"},
+    }
+    summary = {key: metrics[key] for key in ("members", "candidate_edges", "tie_edges", "components",
+                                             "largest_component", "singletons", "mean_degree")}
+    summary.update(isolated=len(metrics["isolated"]), no_ties=len(metrics["no_ties"]),
+                   bridges=len(metrics["bridges"]), communities=len(communities))
+    snapshot = GraphSnapshot(centre_id=centre.id, data=data, metrics=summary, created_at=now)
+    session.add(snapshot)
+    session.flush()
+    step(1.0)
+    return snapshot
