@@ -93,13 +93,13 @@ class _Reading:
     weight: float
 
 
-def geocode(session: Session, settings: Settings, query: str) -> Place:
+def geocode(session: Session, settings: Settings, query: str, *, remember: bool = True) -> Place:
     """The one place ``query`` (a postcode, a street and town, or a town) names.
 
     With ``HEARTH_GEOCODER=nominatim`` the online service is asked first (rate-limited, answers
-    cached); if it fails or finds nothing, the offline gazetteer answers. Raises
-    :class:`PlaceNotFound`, :class:`AmbiguousPlace` (with ``candidates``) or
-    :class:`OutsideServiceArea`.
+    cached unless ``remember`` is false, as for home addresses); if it fails or finds nothing,
+    the offline gazetteer answers. Raises :class:`PlaceNotFound`, :class:`AmbiguousPlace`
+    (with ``candidates``) or :class:`OutsideServiceArea`.
     """
     query = " ".join(str(query or "").split())
     if not query:
@@ -109,7 +109,7 @@ def geocode(session: Session, settings: Settings, query: str) -> Place:
                              "A postcode, or a street and town, is plenty.")
     readings: list[_Reading] = []
     if settings.geocoder == "nominatim":
-        readings = _nominatim_readings(session, settings, query)
+        readings = _nominatim_readings(session, settings, query, remember=remember)
     if not readings:
         readings = _offline_readings(session, query)
     return _decide(readings, settings)
@@ -182,9 +182,9 @@ def _query_key(settings: Settings, query: str) -> str:
     return hmac.new(settings.secret_key.encode(), normal.encode(), hashlib.sha256).hexdigest()
 
 
-def _nominatim_readings(session: Session, settings: Settings, query: str) -> list[_Reading]:
+def _nominatim_readings(session: Session, settings: Settings, query: str, *, remember: bool) -> list[_Reading]:
     key = _query_key(settings, query)
-    cached = session.scalar(
+    cached = None if not remember else session.scalar(
         select(GeocodeCache).where(GeocodeCache.provider == "nominatim", GeocodeCache.query_key == key)
     )
     if cached is not None:
@@ -197,6 +197,8 @@ def _nominatim_readings(session: Session, settings: Settings, query: str) -> lis
         log.warning("Nominatim failed (%s); using the offline gazetteer", type(exc).__name__)
         return []
     readings = [r for r in (_from_nominatim(loc) for loc in found) if r is not None]
+    if not remember:
+        return readings
     try:
         with session.begin_nested():
             session.add(GeocodeCache(provider="nominatim", query_key=key,

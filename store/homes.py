@@ -57,10 +57,10 @@ def understand_home(session: Session, settings: Settings, query: str) -> Place:
     """Geocode a home location and return it coarse (see :func:`coarse_place`).
 
     Raises the errors of :func:`store.geocoding.geocode`; an :class:`AmbiguousPlace` carries
-    coarse candidates.
+    coarse candidates. Home lookups are never cached, so no table holds an answer about a home.
     """
     try:
-        return coarse_place(session, geocode(session, settings, query))
+        return coarse_place(session, geocode(session, settings, query, remember=False))
     except AmbiguousPlace as exc:
         raise AmbiguousPlace(str(exc), [coarse_place(session, c) for c in exc.candidates]) from None
 
