@@ -38,6 +38,7 @@ def plan_matching(ctx: JobContext, centre_id: int | None = None, requested_by_id
         ids = [o.id for o in upcoming_slots(session, centre_id=centre_id)]
     for occurrence_id in ids:
         ctx.queue.enqueue("run_match", occurrence_id, requested_by_id)
+    ctx.queue.enqueue("refresh_recommendations")  # new dates on offer: rank them for everyone
     return len(ids)
 
 

@@ -90,7 +90,8 @@ def make_event(session, settings, centre, organiser, *, days_ahead: int = 3, kin
 
 def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=("cooking", "walking"),
                   consent: bool = True, show_name: bool = True, travel_km: float = 5.0, paused_until=None,
-                  wants=("meal", "event", "exercise"), availability=(), name: str | None = None):
+                  wants=("meal", "event", "exercise"), availability=(), name: str | None = None,
+                  email: str | None = None):
     """A confirmed resident with a coarse home near ``near`` and a profile (vector included)."""
     import math
 
@@ -98,7 +99,7 @@ def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=
     from store.homes import confirm_home
     from store.profiles import save_step
 
-    user = make_user(session, name=name)
+    user = make_user(session, name=name, email=email)
     n = user.id
     angle = (n * 2.399963) % (2 * math.pi)  # a golden-angle spiral keeps homes apart
     lat = near[0] + offset_km * math.cos(angle) / 111.0

@@ -1,0 +1,83 @@
+"""In a real browser, the organiser's view on the real app: the match graph renders from the
+snapshot job, search and filters work, a member's and a group's panels open, the figures match the
+database, the CSV export parses, and another centre's organiser is refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from sqlalchemy import func, select
+
+from factories import PASSWORD, make_centre, make_event, make_resident, make_user
+from store.groups import Group
+from store.matching import run_matching
+from store.users import Role
+
+
+def _log_in(page, url: str, email: str) -> None:
+    page.goto(url + "/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Hello").wait_for()
+
+
+def test_graph_figures_csv_and_refusal(live_server, browser):
+    url = live_server.url
+    settings = live_server.app.extensions["hearth.settings"]
+    with live_server.database.unit_of_work() as session:
+        centre = make_centre(session, name="Hyde Park Community Hall", lat=53.8113, lon=-1.5660)
+        organiser = make_user(session, role=Role.ORGANISER, centre=centre, email="olu@example.org")
+        make_user(session, role=Role.ORGANISER, centre=make_centre(session, name="Far Hall"), email="far@example.org")
+        _, occurrence = make_event(session, settings, centre, organiser)
+        for i in range(9):
+            make_resident(session, name=f"Rowan{i}", show_name=i < 5, email=f"r{i}@example.org")
+        run_matching(session, settings, occurrence.id)
+        centre_id = centre.id
+    with live_server.database.unit_of_work() as session:
+        groups = session.scalar(select(func.count()).select_from(Group))
+
+    page = browser.new_context().new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, url, "olu@example.org")
+    page.goto(url + f"/organiser/centres/{centre_id}/graph")
+    page.get_by_role("button", name="Draw it now").click()
+    page.get_by_text("Drawing the match graph now").wait_for()
+    page.goto(url + f"/organiser/centres/{centre_id}/graph")
+    page.locator("#match-graph[data-graph-state=ready]").wait_for()
+    assert page.evaluate("document.getElementById('match-graph').hearthGraph.graph.order") == 9
+    summary = page.locator("#match-graph").inner_text()
+    assert "9 members" in summary
+
+    page.get_by_label("Find a neighbour or a group").fill("Rowan1")
+    page.get_by_role("button", name="Rowan1 (neighbour)").click()
+    panel = page.get_by_role("complementary", name="Rowan1")
+    panel.wait_for()
+    before = page.evaluate("document.getElementById('match-graph').hearthGraph.visibleCounts()")
+    page.get_by_label("Suggestions").uncheck()
+    after = page.evaluate("document.getElementById('match-graph').hearthGraph.visibleCounts()")
+    assert after != before
+    page.get_by_label("Suggestions").check()
+    group_button = panel.get_by_role("button", name=re.compile("Friday supper"))
+    group_button.click()
+    page.get_by_role("complementary", name=re.compile("Friday supper")).wait_for()
+    assert not [e for e in errors if "Content Security Policy" in e]
+
+    page.goto(url + f"/organiser/centres/{centre_id}/")
+    found = dict((label.strip(), value) for value, label in
+                 re.findall(r'<p class="figure-number">([^<]+)</p><p>([^<(]+)', page.content()))
+    assert found["residents in the area"] == "9"
+    assert found["groups proposed"] == str(groups)
+    csv_text = page.request.get(url + f"/organiser/centres/{centre_id}/members.csv").text()
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert len(rows) == 9 and {r["name_or_pseudonym"] for r in rows} >= {"Rowan0", "Rowan4"}
+    assert not any(r["name_or_pseudonym"] in ("Rowan5", "Rowan8") for r in rows)
+
+    far = browser.new_context().new_page()
+    _log_in(far, url, "far@example.org")
+    response = far.goto(url + f"/organiser/centres/{centre_id}/graph")
+    assert response.status == 403
+    assert "isn't open to you" in far.content()
