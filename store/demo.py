@@ -141,4 +141,7 @@ def build_demo_town(
     from store.demo_events import build_demo_programme
 
     build_demo_programme(session, settings, result.centres, result.residents)
+    from store.demo_social import add_demo_history
+
+    add_demo_history(session, result)
     return result

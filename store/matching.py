@@ -111,6 +111,29 @@ def _placed_user_ids(session: Session, occurrence_id: int) -> set[int]:
     return set(rows)
 
 
+#: However often someone wants to meet, at most one live group offer within this many days.
+SPACING_DAYS = {"weekly": 5, "fortnightly": 12, "monthly": 25, "occasionally": 40}
+DEFAULT_SPACING_DAYS = 5
+
+
+def _busy_around(session: Session, occurrence: Occurrence) -> dict[int, float]:
+    """For each person with a live group near this date: the days between the two dates."""
+    window = timedelta(days=max(SPACING_DAYS.values()))
+    rows = session.execute(
+        select(GroupMember.user_id, Occurrence.starts_at)
+        .join(Group, GroupMember.group_id == Group.id)
+        .join(Occurrence, Group.occurrence_id == Occurrence.id)
+        .where(Group.status.in_(ACTIVE_GROUPS), GroupMember.status.in_(ACTIVE_SEATS),
+               Occurrence.id != occurrence.id,
+               Occurrence.starts_at.between(occurrence.starts_at - window, occurrence.starts_at + window))
+    ).all()
+    gaps: dict[int, float] = {}
+    for uid, starts in rows:
+        gap = abs((starts - occurrence.starts_at).total_seconds()) / 86400
+        gaps[uid] = min(gap, gaps.get(uid, gap))
+    return gaps
+
+
 def _declined_user_ids(session: Session, occurrence_id: int) -> set[int]:
     rows = session.scalars(
         select(GroupMember.user_id)
@@ -128,7 +151,8 @@ def candidates_for(
     Only people who consented to matching and have not paused it, who have a home point and a
     profile vector, who live within their own travel distance of the venue, whose needs the venue
     meets, and who are free then (their availability includes the slot, or they signed up
-    already). Nobody who already holds a seat in a group for it, declined one, or cancelled.
+    already). Nobody who already holds a seat in a group for it, declined one, or cancelled, and
+    nobody with another live group closer in time than their chosen frequency allows.
     """
     now = now or utcnow()
     event = occurrence.event
@@ -144,6 +168,7 @@ def candidates_for(
     }
     skip = _placed_user_ids(session, occurrence.id) | _declined_user_ids(session, occurrence.id) | set(exclude)
     placed_ever = set(session.scalars(select(GroupMember.user_id).where(GroupMember.status == SeatStatus.ACCEPTED)))
+    busy = _busy_around(session, occurrence)
     query = (
         select(Profile)
         .join(User, Profile.user_id == User.id)
@@ -164,6 +189,8 @@ def candidates_for(
             continue
         if profile.paused_until is not None and profile.paused_until >= day:
             continue
+        if uid in busy and busy[uid] < SPACING_DAYS.get(profile.frequency or "", DEFAULT_SPACING_DAYS):
+            continue  # already has a group close to this date, as often as they asked
         signed_up = status in ACTIVE_SIGNUPS
         if not signed_up:
             if profile.availability and slot not in profile.availability:

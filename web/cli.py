@@ -127,7 +127,7 @@ def invite_organiser(email: str, centre_key: str):
 @click.option("--town", help="A town with bundled neighbourhoods (default: the HEARTH_DEMO_TOWN setting).")
 @click.option("--residents", default=300, type=click.IntRange(10, 5000), show_default=True)
 def demo(town: str | None, residents: int):
-    """Create the demo town (idempotent) and print its logins."""
+    """Create the demo town (idempotent), match its next two weeks, and print its logins."""
     db = _db()
     if not current_heads_match(db.engine):
         upgrade(db.engine)
@@ -140,11 +140,33 @@ def demo(town: str | None, residents: int):
     if result.created:
         click.echo(f"Created the demo town of {place.name} ({place.lat:.4f}, {place.lon:.4f}): "
                    f"{len(result.centres)} centres and {len(result.residents)} residents.")
+        _bring_demo_to_life([c.id for c in result.centres])
     else:
         click.echo(f"The demo town of {place.name} is already there.")
     click.echo("Demo logins (all share one password):")
     for login in result.logins:
         click.echo(f"  {login.role:<10} {login.email:<40} {login.password}")
+
+
+def _bring_demo_to_life(centre_ids: list[int]) -> None:
+    """Run what the background jobs would: matching for every upcoming date, recommendations,
+    and each centre's match graph, with a progress bar."""
+    from jobs.insight import graph_snapshot
+    from jobs.matching import refresh_recs, run_match
+    from store.matching import upcoming_slots
+
+    ctx = current_app.extensions["hearth.queue"].context
+    with ctx.database.unit_of_work() as session:
+        slots = [o.id for o in upcoming_slots(session)]
+    steps = [("match", s) for s in slots] + [("recommend", None)] + [("graph", c) for c in centre_ids]
+    with click.progressbar(steps, label="Matching the demo town", file=sys.stderr) as bar:
+        for kind, key in bar:
+            if kind == "match":
+                run_match(ctx, key)
+            elif kind == "recommend":
+                refresh_recs(ctx, None)
+            else:
+                graph_snapshot(ctx, key)
 
 
 def init_app(app: Flask) -> None:

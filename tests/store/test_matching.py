@@ -130,3 +130,14 @@ def test_someone_without_a_seat_cannot_answer(db, settings, world):
     with pytest.raises(LookupError):
         respond(db, settings, group.id, stranger, accept=True)
     assert db.scalar(select(GroupMember).where(GroupMember.user_id == stranger.id)) is None
+
+
+def test_one_group_at_a_time_as_often_as_asked(db, settings, world):
+    centre, organiser, _, first = world
+    _, second = make_event(db, settings, centre, organiser, days_ahead=5, title="Sunday lunch")
+    _, later = make_event(db, settings, centre, organiser, days_ahead=10, title="Next week's supper")
+    for _ in range(4):
+        make_resident(db)
+    assert run_matching(db, settings, first.id)["groups"] == 1
+    assert candidates_for(db, second) == []  # two days apart: weekly people wait
+    assert len(candidates_for(db, later)) == 4  # a week later is fine
