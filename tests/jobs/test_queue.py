@@ -89,3 +89,11 @@ def test_redis_queue_with_a_real_consumer(app, settings):
         _delivery_through(queue, app.extensions["hearth.db"], settings.outbox_path)
     finally:
         huey.storage.flush_all()
+
+
+def test_readme_lists_every_scheduled_job():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for item in SCHEDULE:
+        assert f"| `{item.job}` |" in readme, item.job
