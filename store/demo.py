@@ -21,7 +21,7 @@ from store.users import Role, User
 __all__ = ["DemoLogin", "DemoResult", "build_demo_town", "DEMO_PASSWORD", "jitter"]
 
 DEMO_PASSWORD = "warm-kettle-42"
-DEMO_DOMAIN = "demo.hearth.localhost"
+DEMO_DOMAIN = "demo.example.org"  # example.org is reserved for documentation (RFC 2606)
 
 _FIRST_NAMES = (
     "Aisha Alan Amara Ann Arjun Beatrice Ben Bilal Carmen Chen Chloe Colin Dara David Deepa Eileen Elif "

@@ -36,7 +36,7 @@ def test_demo_town_is_real_and_idempotent(runner, db):
     result = runner.invoke(args=["hearth", "demo", "--residents", "40"])
     assert result.exit_code == 0, result.output
     assert "Created the demo town of Leeds (53.7965, -1.5478)" in result.output
-    assert "admin@demo.hearth.localhost" in result.output
+    assert "admin@demo.example.org" in result.output
     centres = db.scalars(select(Centre)).all()
     assert len(centres) == 3
     for centre in centres:  # all within a few km of the real Leeds

@@ -108,3 +108,16 @@ def test_unexpected_error_shows_a_kind_page_without_a_trace(app, client):
     assert response.status_code == 500
     text = response.get_data(as_text=True)
     assert "something went wrong on our side" in text and "kaboom" not in text
+
+
+def test_form_fields_keep_their_input_types(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'type="email"' in page and 'type="password"' in page and 'autocomplete="email"' in page
+
+
+def test_demo_logins_pass_the_login_form(client, db, runner):
+    from factories import login
+
+    runner.invoke(args=["hearth", "demo", "--residents", "12"])
+    page = login(client, "resident@demo.example.org", "warm-kettle-42").get_data(as_text=True)
+    assert "Welcome back" in page
