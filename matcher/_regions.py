@@ -22,8 +22,9 @@ def _project(lat, lon, angle: float) -> tuple[np.ndarray, np.ndarray]:
 def bisect_regions(lat, lon, max_weight: float, *, weight=None, angle: float = 0.0) -> list[np.ndarray]:
     """Split points into regions of total weight at most ``max_weight`` (when possible).
 
-    Each split cuts the current region across its longer side at the weighted median, so
-    regions are compact and hold between about half and all of ``max_weight``. ``angle``
+    A region of weight ``w`` needs ``k = ceil(w / max_weight)`` parts; it is cut across its
+    longer side at the weighted quantile ``floor(k / 2) / k``, so regions are compact and hold
+    close to ``w / k`` each (never much below ``max_weight / 2``). ``angle``
     (radians) rotates the cutting axes, giving a second, offset tiling for border repair.
 
     Parameters
@@ -46,7 +47,7 @@ def bisect_regions(lat, lon, max_weight: float, *, weight=None, angle: float = 0
     --------
     >>> rng = np.random.default_rng(0)
     >>> parts = bisect_regions(rng.normal(51.5, 0.05, 1000), rng.normal(-0.1, 0.05, 1000), 300)
-    >>> len(parts), sorted(len(p) for p in parts)[0] >= 150, sum(len(p) for p in parts)
+    >>> len(parts), sorted(len(p) for p in parts)[0] >= 240, sum(len(p) for p in parts)
     (4, True, 1000)
     """
     x, y = _project(lat, lon, angle)
@@ -62,8 +63,10 @@ def bisect_regions(lat, lon, max_weight: float, *, weight=None, angle: float = 0
         axis = xs if np.ptp(xs) >= np.ptp(ys) else ys
         order = np.lexsort((rows, axis))
         cum = np.cumsum(w[rows][order])
-        half = np.searchsorted(cum, cum[-1] / 2.0)
-        cut = int(min(max(half + 1, 1), len(rows) - 1))
+        k = int(np.ceil(cum[-1] / max_weight))
+        share = (k // 2) / k
+        cut = int(np.searchsorted(cum, cum[-1] * share, side="left")) + 1
+        cut = min(max(cut, 1), len(rows) - 1)
         stack.append(rows[order[cut:]])
         stack.append(rows[order[:cut]])
     return out

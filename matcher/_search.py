@@ -12,42 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from matcher._local import NEG, group_values, local_search, value as _value
 from matcher._rules import BIG, Rules
 
-__all__ = ["group_values", "total_value", "construct", "fill", "local_search", "solve"]
-
-NEG = -np.inf
-
-
-def _value(s, P):
-    s = np.asarray(s, dtype=float)
-    return np.where(s >= 2, 2.0 * P / np.maximum(s - 1.0, 1.0), 0.0)
-
-
-def group_values(W: np.ndarray, lab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-group sizes ``s``, pair-weight sums ``P`` and member-to-group sums ``R``.
-
-    Examples
-    --------
-    >>> W = np.array([[0, 1.0, 2.0], [1.0, 0, 3.0], [2.0, 3.0, 0]])
-    >>> s, P, R = group_values(W, np.array([0, 0, 1]))
-    >>> s.tolist(), P.tolist()
-    ([2.0, 1.0], [1.0, 0.0])
-    """
-    m = len(lab)
-    rows = np.flatnonzero(lab >= 0)
-    G = int(lab.max()) + 1 if len(rows) else 0
-    R = np.zeros((m, G))
-    if not len(rows):
-        return np.zeros(0), np.zeros(0), R
-    rows = rows[np.argsort(lab[rows], kind="stable")]
-    labels = lab[rows]
-    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-    R[:, labels[starts]] = np.add.reduceat(W[:, rows], starts, axis=1)
-    s = np.bincount(labels, minlength=G).astype(float)
-    P = 0.5 * np.bincount(labels, weights=R[rows, labels], minlength=G)
-    return s, P, R
-
+__all__ = ["group_values", "total_value", "construct", "fill", "solve"]
 
 def total_value(W: np.ndarray, lab: np.ndarray) -> float:
     """Sum of all members' satisfactions for labels ``lab``.
@@ -124,99 +92,6 @@ def fill(W, ok, lab, lo, hi, rules: Rules, order, rng):
             if ok[j, rows].all() and (rules.trivial or rules.check(rows + [int(j)])):
                 lab[j] = g
                 break
-    return lab
-
-
-def local_search(W, lab, lo, hi, rules: Rules, *, gate=None, max_rounds=None, eps=1e-9):
-    """Apply improving moves and swaps, best first and group-disjoint per round, until none is left.
-
-    ``gate[i, j]`` (optional) allows the swap of placed ``i`` out for unplaced ``j``.
-
-    Examples
-    --------
-    >>> rules = Rules.__new__(Rules); rules.trivial = True
-    >>> W = np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0.0]])
-    >>> local_search(W, np.array([0, 1, 0, 1]), 2, 2, rules).tolist()
-    [1, 1, 0, 0]
-    """
-    lab = np.asarray(lab, dtype=np.intp).copy()
-    m = len(lab)
-    idx = np.arange(m)
-    rounds = max_rounds if max_rounds is not None else 20 * m + 10
-    for _ in range(rounds):
-        placed = lab >= 0
-        if not placed.any():
-            break
-        s, P, R = group_values(W, lab)
-        G = len(s)
-        cur = _value(s, P)
-        a = np.where(placed, lab, 0)
-        Ria = np.where(placed, R[idx, a], 0.0)
-        rem = np.where(placed, _value(s[a] - 1, P[a] - Ria) - cur[a], 0.0)
-        mv = rem[:, None] + (_value(s[None, :] + 1, P[None, :] + R) - cur[None, :])
-        mv[placed & (s[a] - 1 < lo)] = NEG
-        mv[:, s + 1 > hi] = NEG
-        mv[idx[placed], lab[placed]] = NEG
-        c = np.where(s >= 2, 2.0 / np.maximum(s - 1.0, 1.0), 0.0)
-        A = np.where(placed, c[a], 0.0)[:, None] * (R[:, a].T - Ria[:, None] - W)
-        sw = A + A.T
-        valid = np.triu(lab[:, None] != lab[None, :], 1)
-        both = placed[:, None] & placed[None, :]
-        mixed = placed[:, None] ^ placed[None, :]
-        if gate is None:
-            valid &= both
-        else:
-            out_in = placed[:, None] & ~placed[None, :] & gate
-            valid &= both | (mixed & (out_in | out_in.T))
-        sw[~valid] = NEG
-        mi, mg = np.nonzero(mv > eps)
-        si, sj = np.nonzero(sw > eps)
-        if not len(mi) and not len(si):
-            break
-        delta = np.concatenate([mv[mi, mg], sw[si, sj]])
-        kind = np.concatenate([np.zeros(len(mi), bool), np.ones(len(si), bool)])
-        first = np.concatenate([mi, si])
-        second = np.concatenate([mg, sj])
-        keep = min(len(delta), 4 * G + 16)
-        top = np.argpartition(-delta, keep - 1)[:keep] if keep < len(delta) else np.arange(len(delta))
-        top = top[np.lexsort((top, -delta[top]))]
-        members = None if rules.trivial else {g: set(np.flatnonzero(lab == g).tolist()) for g in range(G)}
-        touched: set = set()
-        busy: set = set()
-        applied = 0
-        for t in top:
-            i = int(first[t])
-            if kind[t]:
-                j = int(second[t])
-                ga, gb = int(lab[i]), int(lab[j])
-                if i in busy or j in busy or ga in touched or gb in touched:
-                    continue
-                if members is not None:
-                    new_a = (members[ga] - {i}) | {j} if ga >= 0 else None
-                    new_b = (members[gb] - {j}) | {i} if gb >= 0 else None
-                    if (new_a is not None and not rules.check(sorted(new_a))) or (
-                        new_b is not None and not rules.check(sorted(new_b))
-                    ):
-                        continue
-                lab[i], lab[j] = gb, ga
-                busy.update((i, j))
-            else:
-                gb = int(second[t])
-                ga = int(lab[i])
-                if i in busy or gb in touched or ga in touched:
-                    continue
-                if members is not None:
-                    if not rules.check(sorted(members[gb] | {i})):
-                        continue
-                    if ga >= 0 and not rules.check(sorted(members[ga] - {i})):
-                        continue
-                lab[i] = gb
-                busy.add(i)
-            touched.update((ga, gb))
-            touched.discard(-1)
-            applied += 1
-        if not applied:
-            break
     return lab
 
 

@@ -60,17 +60,28 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 def haversine_matrix(lat, lon, lat2=None, lon2=None) -> np.ndarray:
     """All pairwise great-circle distances in km between two sets of points (or one set).
 
+    Computed from the chord between unit vectors (``sin(d / 2R) = chord / 2``), which equals the
+    haversine formula and needs one inverse sine per pair.
+
     Examples
     --------
     >>> haversine_matrix([0.0, 0.0], [0.0, 1.0]).round(1)
     array([[  0. , 111.2],
            [111.2,   0. ]])
     """
-    lat = np.asarray(lat, dtype=float)
-    lon = np.asarray(lon, dtype=float)
-    lat2 = lat if lat2 is None else np.asarray(lat2, dtype=float)
-    lon2 = lon if lon2 is None else np.asarray(lon2, dtype=float)
-    return haversine_km(lat[:, None], lon[:, None], lat2[None, :], lon2[None, :])
+    P = _unit_xyz(lat, lon)
+    Q = P if lat2 is None else _unit_xyz(lat2, lon2)
+    chord2 = np.zeros((len(P), len(Q)))
+    for k in range(3):
+        chord2 += np.subtract.outer(P[:, k], Q[:, k]) ** 2
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, 0.5 * np.sqrt(chord2)))
+
+
+def _unit_xyz(lat, lon) -> np.ndarray:
+    """Points on the unit sphere; the chord between two of them gives the haversine distance."""
+    p = np.radians(np.asarray(lat, dtype=float))
+    lam = np.radians(np.asarray(lon, dtype=float))
+    return np.column_stack([np.cos(p) * np.cos(lam), np.cos(p) * np.sin(lam), np.sin(p)])
 
 
 def unit_rows(X) -> tuple[np.ndarray, np.ndarray]:
@@ -169,6 +180,8 @@ def compatibility_matrix(interests, values=None, availability=None) -> np.ndarra
            [0.5  , 0.707, 1.   ]])
     """
     parts = _parts(interests, values, availability)
+    if len(parts) == 1 and parts[0][1].all():
+        return parts[0][0] @ parts[0][0].T
     n = parts[0][0].shape[0]
     total = np.zeros((n, n))
     count = np.zeros((n, n))

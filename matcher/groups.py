@@ -72,7 +72,7 @@ class _Problem:
         ok = W > -BIG / 2
         partners = ok.sum(axis=1) - 1
         k = max(1, min(self.lo - 1, m - 1))
-        best_k = -np.sort(-np.where(ok, W, -BIG), axis=1)[:, :k].sum(axis=1) if m > 1 else np.zeros(m)
+        best_k = -np.partition(-np.where(ok, W, -BIG), k - 1, axis=1)[:, :k].sum(axis=1) if m > 1 else np.zeros(m)
         order = np.lexsort((rng.permutation(m), best_k, partners, sub.placed_before))
         pb = sub.placed_before
         gate = ~(pb[None, :] & ~pb[:, None])
@@ -90,7 +90,7 @@ def _second_pass(problem: _Problem, labels: np.ndarray, region_size: int, report
     for a, rows in enumerate(atoms):
         lat[a], lon[a] = centroid(problem.members.lat[rows], problem.members.lon[rows])
     weight = np.array([len(a) for a in atoms], dtype=float)
-    tiles = bisect_regions(lat, lon, region_size, weight=weight, angle=np.pi / 4)
+    tiles = bisect_regions(lat, lon, max(region_size // 2, 4 * problem.hi), weight=weight, angle=np.pi / 4)
     out = np.full(problem.n, -1, dtype=np.intp)
     next_label = 0
     for t, tile in enumerate(report(tiles, len(tiles), "repairing borders")):
@@ -121,7 +121,7 @@ def form_groups(
     venues: Venues | None = None,
     familiarity_weight: float = 0.5,
     seed: int = 0,
-    region_size: int = 300,
+    region_size: int = 500,
     progress: Callable | None = None,
 ) -> Grouping:
     """Partition the members of one slot into groups maximising mean satisfaction.
@@ -151,7 +151,8 @@ def form_groups(
     seed : int
         Seed for the randomised parts; equal seeds give equal results.
     region_size : int
-        Members per region of the spatial decomposition (default 300).
+        Members per region of the spatial decomposition (default 500); the border repair uses
+        tiles of half that size.
     progress : callable, optional
         ``progress(items, total, label)`` wrapping long loops (e.g. :func:`matcher.csvio.progress`).
 
