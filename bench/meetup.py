@@ -100,7 +100,7 @@ def load_bozeman(folder: Path) -> Dataset:
     for mid, text in zip(members["id"].astype(str), members["topics"]):
         bag = interests.setdefault(mid, [])
         for t in str(text).split(";") if isinstance(text, str) else []:
-            name = topic_name.get(t.strip(), f"topic {t.strip()}")
+            name = topic_name.get(t.strip(), f"topic{t.strip()}")
             if t.strip() and name not in bag:
                 bag.append(name)
     people = [Member(m, tuple(tags)) for m, tags in interests.items()]

@@ -89,7 +89,7 @@ class Attendance:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One ranked event: its score (relevance less redundancy), reason, and the signals behind it.
+    """One ranked event: its score (relevance less redundancy, at least 0), reason and signals.
 
     Examples
     --------
@@ -158,7 +158,7 @@ class EventRanker:
 
     def __init__(self, weights: Mapping[str, float] | None = None, *, half_life_days: float = 180.0,
                  travel_km: float = 10.0, soon_days: float = 30.0, interest_weight: float = 1.0,
-                 tag_weight: float = 1.0, pagerank_alpha: float = 0.85, mmr_lambda: float = 0.9):
+                 tag_weight: float = 1.0, pagerank_alpha: float = 0.85, mmr_lambda: float = 0.95):
         self.weights = weights
         self.half_life_days = half_life_days
         self.travel_km = travel_km
@@ -256,13 +256,17 @@ class EventRanker:
         relevance = scored["relevance"]
         pool = np.lexsort((np.arange(cand.size), -relevance))[: max(5 * k, 50)]
         sim = self.content_.similarity(cand[pool])
-        picked = mmr_select(relevance[pool], sim, k, lambda_=self.mmr_lambda)
+        # MMR trades relevance against redundancy on the scale of the best candidate, so the
+        # trade-off means the same for a member with rich history and for a newcomer
+        top = float(relevance[pool[0]])
+        scale = top if top > 0 else 1.0
+        picked = mmr_select(relevance[pool] / scale, sim, k, lambda_=self.mmr_lambda)
         out: list[Recommendation] = []
-        penalty_scale = (1 - self.mmr_lambda) / self.mmr_lambda if self.mmr_lambda < 1 else 0.0
+        penalty = scale * (1 - self.mmr_lambda) / self.mmr_lambda if self.mmr_lambda < 1 else 0.0
         max_sim = np.zeros(pool.size)
         for p in picked:
             i = int(pool[p])
-            score = float(relevance[i] - penalty_scale * max_sim[p])
+            score = max(0.0, float(relevance[i] - penalty * max_sim[p]))
             max_sim = np.maximum(max_sim, sim[p])
             contributions = {s: self.weights_[s] * float(scored[s][i]) for s in SIGNALS}
             signals = {s: float(scored[s][i]) for s in SIGNALS}

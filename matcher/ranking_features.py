@@ -196,11 +196,15 @@ class ContentModel:
         """
         row = self.X_[int(event)]
         contrib = row.toarray().ravel() * profile
-        order = np.argsort(-contrib, kind="stable")
+        floor = 0.1 * contrib.sum()  # a term must carry a tenth of the match to be named
+        is_word = np.arange(contrib.size) >= self.n_tags_
+        order = np.lexsort((np.arange(contrib.size), -contrib, is_word))  # shared tags first
         out: list[str] = []
         for j in order:
-            if contrib[j] <= 0 or len(out) >= n:
+            if len(out) >= n:
                 break
+            if contrib[j] <= 0 or contrib[j] < floor:
+                continue
             name = str(self.names_[j])
             if not any(name in o or o in name for o in out):
                 out.append(name)

@@ -215,7 +215,7 @@ def worlds(draw):
     return events, members, pairs
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds(), st.integers(-10, 10), st.integers(1, 5))
 def test_attendance_after_as_of_never_changes_the_result(world, cut, k):
     events, members, pairs = world
@@ -235,7 +235,7 @@ def test_attendance_after_as_of_never_changes_the_result(world, cut, k):
         assert scores == sorted(scores, reverse=True)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(worlds(), st.integers(-10, 10))
 def test_no_leakage_for_the_member_and_others_alike(world, cut):
     events, members, pairs = world
