@@ -11,13 +11,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, contains_eager
 
+from store.centres import Centre
 from store.db import utcnow
-from store.events import ACCESS_FEATURES, KINDS, Event, EventError, Occurrence, event_tags
+from store.events import ACCESS_FEATURES, KINDS, Event, EventError, Occurrence, Venue, event_tags
 from store.places import haversine_km
-from store.signups import seat_counts
+from store.signups import HOLDS_SEAT, SignUp, SignupStatus
 from store.taxonomy import INTEREST_TAGS
 
 __all__ = ["EventQuery", "Hit", "SearchPage", "search_events", "upcoming_occurrences", "SORTS", "MAX_PAGE"]
@@ -45,16 +46,22 @@ class EventQuery:
 
 @dataclass(frozen=True)
 class Hit:
-    """One date in the results, with how far it is and how many seats are left."""
+    """One date in the results: what a listing shows, read in one query (no ORM objects)."""
 
-    occurrence: Occurrence
+    occurrence_id: int
+    event_id: int
+    title: str
+    kind: str
+    local_date: date
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    place_name: str
+    capacity: int
+    access: tuple[str, ...]
     distance_km: float | None
     seats_left: int
     waiting: int
-
-    @property
-    def event(self) -> Event:
-        return self.occurrence.event
 
 
 @dataclass(frozen=True)
@@ -97,12 +104,12 @@ def search_events(session: Session, q: EventQuery, *, now: datetime | None = Non
     """
     _check(q)
     now = now or utcnow()
-    query = (
-        select(Occurrence)
-        .join(Occurrence.event)
-        .options(contains_eager(Occurrence.event))
-        .where(Occurrence.starts_at > now, Occurrence.cancelled_at.is_(None), Event.cancelled_at.is_(None))
-    )
+    # The inner query ranks ids on the narrow occurrences table (its cancelled_at also covers
+    # cancelled events: cancelling one marks every date still to come); the outer query reads
+    # the page's details and seat counts: one round trip, no ORM objects.
+    query = select(Occurrence.id).where(Occurrence.starts_at > now, Occurrence.cancelled_at.is_(None))
+    if q.kinds or q.tags or q.access:
+        query = query.join(Event, Event.id == Occurrence.event_id)
     if q.kinds:
         query = query.where(Event.kind.in_(q.kinds))
     if q.tags:
@@ -123,23 +130,56 @@ def search_events(session: Session, q: EventQuery, *, now: datetime | None = Non
             distance_sq <= q.within_km * q.within_km * 1.002,  # the flat metric's error stays far below this
         )
     if q.sort == "nearest" and distance_sq is not None:
-        query = query.where(Occurrence.lat.is_not(None)).order_by(distance_sq, Occurrence.starts_at, Occurrence.id)
+        keys = (distance_sq, Occurrence.starts_at)
+        query = query.where(Occurrence.lat.is_not(None))
     else:
-        query = query.order_by(Occurrence.starts_at, Occurrence.id)
-    rows = list(session.scalars(query.offset((q.page - 1) * q.per_page).limit(q.per_page + 1)).unique())
+        keys = (Occurrence.starts_at, Occurrence.id)
+    ranked = (
+        query.add_columns(keys[0].label("k1"), keys[1].label("k2"))
+        .order_by(keys[0], keys[1], Occurrence.id)
+        .offset((q.page - 1) * q.per_page)
+        .limit(q.per_page + 1)
+        .subquery()
+    )
+    rows = session.execute(
+        select(*_LISTING_COLUMNS)
+        .select_from(ranked)
+        .join(Occurrence, Occurrence.id == ranked.c.id)
+        .join(Event, Event.id == Occurrence.event_id)
+        .join(Centre, Centre.id == Event.centre_id)
+        .outerjoin(Venue, Venue.id == Event.venue_id)
+        .order_by(ranked.c.k1, ranked.c.k2, ranked.c.id)
+    ).all()
     has_next = len(rows) > q.per_page
-    rows = rows[: q.per_page]
-    counts = seat_counts(session, [o.id for o in rows])
     hits = []
-    for occurrence in rows:
+    for row in rows[: q.per_page]:
         distance = None
-        if q.origin and occurrence.lat is not None:
-            distance = haversine_km(q.origin, (occurrence.lat, occurrence.lon))
-        taken, waiting = counts[occurrence.id]
-        hits.append(Hit(occurrence, distance, max(occurrence.event.capacity - taken, 0), waiting))
-    if q.within_km is not None:
-        hits = [h for h in hits if h.distance_km is None or h.distance_km <= q.within_km]
+        if q.origin and row.lat is not None:
+            distance = haversine_km(q.origin, (row.lat, row.lon))
+        if q.within_km is not None and distance is not None and distance > q.within_km:
+            continue
+        access = tuple(f for f in ACCESS_FEATURES if getattr(row, f))
+        hits.append(Hit(row.id, row.event_id, row.title, row.kind, row.local_date, row.starts_at, row.ends_at,
+                        row.timezone, row.place_name, row.capacity, access, distance,
+                        max(row.capacity - row.taken, 0), row.waiting))
     return SearchPage(hits, q.page, has_next, q)
+
+
+def _count(statuses):
+    return (
+        select(func.count(SignUp.id))
+        .where(SignUp.occurrence_id == Occurrence.id, SignUp.status.in_(statuses))
+        .correlate(Occurrence)
+        .scalar_subquery()
+    )
+
+
+_LISTING_COLUMNS = (
+    Occurrence.id, Occurrence.event_id, Occurrence.local_date, Occurrence.starts_at, Occurrence.ends_at,
+    Occurrence.lat, Occurrence.lon, Event.title, Event.kind, Event.timezone, Event.capacity, Event.step_free,
+    Event.hearing_loop, Event.quiet, func.coalesce(Venue.name, Centre.name).label("place_name"),
+    _count(HOLDS_SEAT).label("taken"), _count((SignupStatus.WAITLISTED,)).label("waiting"),
+)
 
 
 def upcoming_occurrences(session: Session, *, start: datetime | None = None, end: datetime | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -221,6 +222,7 @@ class Occurrence(Base):
         return f"<Occurrence {self.id} of event {self.event_id} on {self.local_date}>"
 
 
+@lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo:
     """The IANA time zone ``name``; UTC if it is unknown."""
     try:

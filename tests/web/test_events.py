@@ -153,3 +153,18 @@ def test_home_lists_upcoming_events(client, db, settings):
     login(client, resident.email)
     page = _text(client.get("/events/mine"))
     assert "Sunday lunch" in page and "You have a seat" in page
+
+
+def test_listings_are_cached_briefly_and_cleared_by_a_sign_up(client, db, settings, app):
+    event = _event(db, settings, title="Bingo night", capacity=3)
+    assert "3 seats left" in _text(client.get("/events/"))
+    signups.sign_up(db, settings, event.occurrences[0].id, make_user(db))  # not through this app
+    assert "3 seats left" in _text(client.get("/events/"))  # the listing may lag a few seconds
+    assert "2 seats left" in _text(client.get(f"/events/{event.id}"))  # the event page never does
+    login(client, make_user(db).email)
+    _sign_up(client, event)
+    assert "1 seat left" in _text(client.get("/events/"))
+    app.config["EVENTS_LIST_CACHE_SECONDS"] = 0
+    app.extensions.pop("hearth.event_listings")
+    signups.sign_up(db, settings, event.occurrences[0].id, make_user(db))
+    assert "Full: you can join the waiting list" in _text(client.get("/events/"))

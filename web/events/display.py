@@ -7,15 +7,16 @@ import json
 from flask import Blueprint
 from markupsafe import Markup
 
+from store.event_search import Hit
 from store.events import KINDS, Event, Occurrence, recurrence_label, to_local
 from store.taxonomy import ACCESS_NEEDS, DIETARY, INTEREST_GROUPS, LANGUAGES, interest_label, label_of
 
 __all__ = ["init_filters", "when", "seats_text", "distance_text", "json_ld", "event_json_ld"]
 
 
-def when(occurrence: Occurrence, *, year: bool = False) -> str:
-    """``"Tuesday 3 March, 12:30 to 14:00"`` in the event's own time zone."""
-    tz = occurrence.event.timezone
+def when(occurrence, *, year: bool = False) -> str:
+    """``"Tuesday 3 March, 12:30 to 14:00"`` in the event's own time zone (an occurrence or a search hit)."""
+    tz = occurrence.timezone if isinstance(occurrence, Hit) else occurrence.event.timezone
     start, end = to_local(occurrence.starts_at, tz), to_local(occurrence.ends_at, tz)
     day = f"{start:%A} {start.day} {start:%B}" + (f" {start.year}" if year else "")
     return f"{day}, {start:%H:%M} to {end:%H:%M}"

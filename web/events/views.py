@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from store import calendars, signups
 from store.db import utcnow
@@ -15,6 +16,7 @@ from store.events import Event, EventError, Occurrence
 from web.db import database, db_session
 from web.events.display import event_json_ld, init_filters
 from web.events.forms import ButtonForm, FeedForm, SearchForm
+from web.events.listing_cache import listing_cache
 
 __all__ = ["bp", "seat_change", "home_point_of"]
 
@@ -75,18 +77,25 @@ def _query(form: SearchForm, origin) -> EventQuery:
 
 @bp.route("/")
 def browse():
-    form = SearchForm(request.args)
     origin = home_point_of(current_user.id) if current_user.is_authenticated else None
-    page, problem = None, None
-    if form.validate():
-        try:
-            page = search_events(db_session(), _query(form, origin))
-        except EventError as exc:
-            problem = str(exc)
-    wants_distance = bool(form.within.data) or form.sort.data == "nearest"
-    args = request.args.to_dict(flat=False)
-    return render_template("events/browse.html", form=form, page=page, problem=problem, origin=origin,
-                           wants_distance=wants_distance, args=args)
+    key = (tuple(sorted(request.args.items(multi=True))), current_user.is_authenticated, origin)
+    cache = listing_cache()
+    body = cache.get(key)
+    if body is None:
+        form = SearchForm(request.args)
+        page, problem = None, None
+        if form.validate():
+            try:
+                page = search_events(db_session(), _query(form, origin))
+            except EventError as exc:
+                problem = str(exc)
+        body = Markup(render_template(
+            "events/_browse_body.html", form=form, page=page, problem=problem, origin=origin,
+            wants_distance=bool(form.within.data) or form.sort.data == "nearest",
+            args=request.args.to_dict(flat=False),
+        ))
+        cache.put(key, body)
+    return render_template("events/browse.html", body=body)
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -142,6 +151,7 @@ def sign_up(event_id: int, occurrence_id: int):
         session.rollback()
         flash(str(exc), "error")
     else:
+        listing_cache().clear()
         if signup.status == signups.SignupStatus.CONFIRMED:
             flash("You're signed up. We've sent the details to your messages, with a calendar file.", "success")
         else:
@@ -166,6 +176,7 @@ def cancel(signup_id: int):
         session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("events.mine"), 303)
+    listing_cache().clear()
     flash("You've cancelled. Thank you for letting us know: someone else can come instead.", "success")
     target = request.form.get("back") == "event"
     occurrence = signup.occurrence

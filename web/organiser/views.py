@@ -13,6 +13,7 @@ from store.signups import SignupStatus
 from web.access import organiser_required
 from web.db import db_session
 from web.events.forms import ButtonForm
+from web.events.listing_cache import listing_cache
 from web.events.views import seat_change
 from web.organiser.forms import CancelForm, CheckInForm, DuplicateForm, EventForm, MessageForm, details_from
 
@@ -58,6 +59,14 @@ def _fail(form, exc: EventError) -> None:
         target.errors = list(target.errors) + [str(exc)]
     else:
         flash(str(exc), "error")
+
+
+@bp.after_request
+def _fresh_listings(response):
+    """Whatever an organiser changed shows in this process's listings at once."""
+    if request.method == "POST" and response.status_code < 400:
+        listing_cache().clear()
+    return response
 
 
 @bp.route("/")

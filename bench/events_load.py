@@ -1,0 +1,292 @@
+"""Load test of the event search: gunicorn on PostgreSQL, 10,000 upcoming events, 5,000 residents, wrk.
+
+Run: ``.venv/bin/python -m bench.events_load`` (needs PostgreSQL on 127.0.0.1 and ``wrk``). It
+builds a separate database (``hearth_bench`` by default, never the tests' one), serves Hearth with
+gunicorn on loopback, and drives each URL with wrk for a bounded time, beside a trivial page
+served by the same workers. One table is printed and written to ``bench/results/events_load.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time as clock
+import urllib.parse
+import urllib.request
+from datetime import datetime, time, timedelta, timezone
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from bench.report import report
+
+__all__ = ["main", "seed", "run_wrk", "parse_wrk"]
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench passphrase for wrk"
+LEEDS = (53.7965, -1.5478)
+
+
+def _psql(admin_url: str, sql: str) -> None:
+    subprocess.run(["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def _fresh_database(host: str, name: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or name in ("test", "postgres", "hearth"):
+        raise SystemExit(f"refusing to use database {name!r} for the benchmark")
+    admin = f"postgresql://postgres@{host}:5432/postgres"
+    _psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _psql(admin, f"CREATE DATABASE {name}")
+    return f"postgresql+psycopg://postgres@{host}:5432/{name}"
+
+
+def seed(url: str, *, events: int, residents: int, seed_value: int = 5) -> dict:
+    """Migrate and fill the database: centres around Leeds, upcoming events, residents with homes."""
+    from sqlalchemy import insert
+
+    from store.accounts import hash_password
+    from store.centres import create_centre
+    from store.db import Database, utcnow
+    from store.demo import jitter
+    from store.events import Event, Occurrence, event_tags, local_datetime
+    from store.migrate import upgrade
+    from store.places import coarsen
+    from store.profiles import Profile
+    from store.signups import SignUp, SignupStatus
+    from store.taxonomy import DIETARY, INTEREST_TAGS
+    from store.users import Role, User
+
+    rng = random.Random(seed_value)
+    db = Database(url)
+    upgrade(db.engine)
+    started = clock.perf_counter()
+    now = utcnow()
+    with db.unit_of_work() as session:
+        centres = [create_centre(session, name=f"Bench Centre {i}", address=f"{i} Bench Road, Leeds",
+                                 lat=(p := jitter(rng, *LEEDS, 8.0))[0], lon=p[1], timezone="Europe/London")
+                   for i in range(60)]
+        hashed = hash_password(PASSWORD)
+        users = [{"email": f"resident{i:05d}@example.org", "display_name": f"Resident {i}", "password_hash": hashed,
+                  "role": Role.RESIDENT, "is_active": True, "email_confirmed_at": now, "created_at": now,
+                  "session_token": f"bench-{i}"} for i in range(residents)]
+        user_ids = list(session.scalars(insert(User).returning(User.id), users))
+        homes = []
+        for user_id in user_ids:
+            lat, lon = coarsen(*jitter(rng, *LEEDS, 9.0))
+            homes.append({"user_id": user_id, "home_lat": lat, "home_lon": lon, "home_precision_m": 500})
+        session.execute(insert(Profile), homes)
+
+        rows, points = [], []
+        kinds = ("meal", "event", "exercise")
+        for i in range(events):
+            centre = rng.choice(centres)
+            day = (now + timedelta(days=rng.randint(1, 60))).date()
+            hour = rng.choice((10, 11, 12, 14, 17, 18, 19))
+            rows.append({
+                "centre_id": centre.id, "title": f"Bench event {i}", "description": "A friendly get-together.",
+                "kind": rng.choice(kinds), "timezone": "Europe/London", "start_date": day,
+                "start_time": time(hour, 0), "end_time": time(hour + 2, 0), "recurrence": "none",
+                "skipped_dates": [], "capacity": rng.choice((8, 12, 20, 30)), "step_free": rng.random() < 0.6,
+                "hearing_loop": rng.random() < 0.3, "quiet": rng.random() < 0.3,
+                "dietary": rng.sample([k for k, _ in DIETARY], 2), "language": "en", "cost_note": "Free",
+                "revision": 0, "created_at": now, "updated_at": now,
+            })
+            points.append((centre.lat, centre.lon))
+        event_ids = list(session.scalars(insert(Event).returning(Event.id), rows))
+        occurrences = [
+            {"event_id": eid, "local_date": row["start_date"],
+             "starts_at": local_datetime(row["start_date"], row["start_time"], "Europe/London"),
+             "ends_at": local_datetime(row["start_date"], row["end_time"], "Europe/London"), "lat": lat, "lon": lon}
+            for eid, row, (lat, lon) in zip(event_ids, rows, points)
+        ]
+        occurrence_ids = list(session.scalars(insert(Occurrence).returning(Occurrence.id), occurrences))
+        session.execute(insert(event_tags), [{"event_id": eid, "tag": t} for eid in event_ids
+                                              for t in rng.sample(INTEREST_TAGS, 3)])
+        pairs = {(rng.choice(occurrence_ids), rng.choice(user_ids)) for _ in range(events * 3)}
+        session.execute(insert(SignUp), [{"occurrence_id": o, "user_id": u, "status": SignupStatus.CONFIRMED,
+                                          "created_at": now, "confirmed_at": now} for o, u in pairs])
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    db.dispose()
+    return {"events": events, "residents": residents, "centres": 60, "signups": len(pairs),
+            "seed_seconds": round(clock.perf_counter() - started, 1), "login": users[0]["email"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, timeout: float = 60.0) -> None:
+    deadline = clock.monotonic() + timeout
+    while clock.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            clock.sleep(0.3)
+    raise SystemExit(f"the server at {url} did not answer within {timeout:.0f} s")
+
+
+def _login_cookie(base: str, email: str) -> str:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
+    opener.open(base + "/login", data=data).read()
+    cookies = {c.name: c.value for c in jar}
+    if "hearth_session" not in cookies:
+        raise SystemExit("could not log in the benchmark resident")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def parse_wrk(text: str) -> dict:
+    """Requests per second, latency percentiles (ms) and errors from ``wrk --latency`` output."""
+    def ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+        return float(number) * _UNITS[unit]
+
+    out = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))}
+    for pct in ("50", "75", "90", "99"):
+        out[f"p{pct}_ms"] = ms(re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", text, re.M).group(1))
+    out["requests"] = int(re.search(r"(\d+) requests in", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    out["errors"] = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    return out
+
+
+def run_wrk(url: str, *, seconds: int, connections: int, threads: int, cookie: str | None = None) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    result = subprocess.run(command + [url], check=True, capture_output=True, text=True,
+                            timeout=seconds + 30)
+    return parse_wrk(result.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--database", default="hearth_bench")
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--residents", type=int, default=5_000)
+    parser.add_argument("--seconds", type=int, default=15, help="wrk duration per URL")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class, e.g. sync or gthread")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--reuse", action="store_true", help="keep the database a previous run built")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+
+    if args.reuse:
+        url = f"postgresql+psycopg://postgres@{args.host}:5432/{args.database}"
+        data = {"events": args.events, "residents": args.residents, "reused": True, "login": "resident00000@example.org"}
+    else:
+        url = _fresh_database(args.host, args.database)
+        data = seed(url, events=args.events, residents=args.residents)
+    load_before = os.getloadavg()[0]
+    rows = []
+    for cache_seconds in (10, 0):
+        rows += _measure(args, url, data["login"], cache_seconds)
+
+    def met(cache: str) -> bool:
+        return all(r["req/s"] >= 300 and r["p99 ms"] < 100 and r["errors"] == 0
+                   for r in rows if r["url"].startswith("search") and r["listing cache"] == cache)
+    meta = {
+        **{k: v for k, v in data.items() if k != "login"},
+        "database": "PostgreSQL " + _pg_version(args.host),
+        "gunicorn": f"{args.workers} {args.worker_class} workers x {args.threads} threads",
+        "wrk": f"{min(2, args.connections)} threads, {args.connections} connections, {args.seconds} s per URL",
+        "cpus": os.cpu_count(),
+        "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
+        "target": ">= 300 req/s and p99 < 100 ms for every search URL",
+        "target_met_with_listing_cache": met("10 s"),
+        "target_met_without_cache": met("off"),
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    report("events_load", rows, meta=meta)
+    for cache in ("10 s", "off"):
+        print(f"listing cache {cache}: target", "met" if met(cache) else "NOT met", "(>= 300 req/s, p99 < 100 ms, no errors)")
+    return 0
+
+
+def bench_app():
+    """The app gunicorn serves: the normal factory, with the listing cache set by the benchmark."""
+    from web import create_app
+
+    app = create_app()
+    app.config["EVENTS_LIST_CACHE_SECONDS"] = float(os.environ.get("HEARTH_BENCH_LIST_CACHE", "10"))
+    return app
+
+
+def _measure(args, url: str, login: str, cache_seconds: float) -> list[dict]:
+    """Serve with gunicorn and drive each URL with wrk; one row per URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    instance = tempfile.mkdtemp(prefix="hearth-bench-")
+    env = {**os.environ, "DATABASE_URL": url, "HEARTH_INSTANCE_PATH": instance, "HEARTH_LOG_LEVEL": "warning",
+           "HEARTH_BASE_URL": base, "HEARTH_QUEUE_URL": "immediate://", "HEARTH_ENV": "development",
+           "HEARTH_SERVICE_AREA": "", "HEARTH_BENCH_LIST_CACHE": str(cache_seconds)}
+    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+                "-k", args.worker_class, "--threads", str(args.threads), "--log-level", "warning",
+                "bench.events_load:bench_app()"]
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
+    rows = []
+    try:
+        _wait(base + "/")
+        cookie = _login_cookie(base, login)
+        targets = [
+            ("trivial page (welcome, no database)", "/", None),
+            ("search: soonest, first page", "/events/", None),
+            ("search: kind + topic + step-free", "/events/?kind=meal&kind=event&tags=cooking&tags=board_games"
+                                                 "&access=step_free", None),
+            ("search: nearest within 5 km (logged in)", "/events/?within=5&sort=nearest", cookie),
+            ("search: page 5, within 10 km (logged in)", "/events/?within=10&page=5", cookie),
+        ]
+        for _, path, c in targets:  # warm every worker's caches and connections
+            for _ in range(args.workers * 3):
+                request = urllib.request.Request(base + path, headers={"Cookie": c} if c else {})
+                urllib.request.urlopen(request, timeout=10).read()
+        baseline = None
+        for label, path, c in targets:
+            result = run_wrk(base + path, seconds=args.seconds, connections=args.connections,
+                             threads=min(2, args.connections), cookie=c)
+            baseline = baseline or result["rps"]
+            rows.append({"url": label, "listing cache": f"{cache_seconds:g} s" if cache_seconds else "off",
+                         "req/s": round(result["rps"], 1), "vs trivial": round(result["rps"] / baseline, 2),
+                         "p50 ms": round(result["p50_ms"], 1), "p90 ms": round(result["p90_ms"], 1),
+                         "p99 ms": round(result["p99_ms"], 1), "errors": result["errors"],
+                         "requests": result["requests"]})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(instance, ignore_errors=True)
+    return rows
+
+
+def _pg_version(host: str) -> str:
+    try:
+        out = subprocess.run(["psql", f"postgresql://postgres@{host}:5432/postgres", "-tAc", "SHOW server_version"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip()
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""A short-lived, per-process cache of rendered event listings: a busy "what's on" page costs little.
+
+Listings may lag by up to ``EVENTS_LIST_CACHE_SECONDS`` (default 10 s); an event's own page and
+every sign-up always read the database. Changes made through this process clear it at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from flask import current_app
+from markupsafe import Markup
+
+__all__ = ["ListingCache", "listing_cache", "DEFAULT_SECONDS"]
+
+DEFAULT_SECONDS = 10.0
+
+
+class ListingCache:
+    """Rendered fragments by key, each kept for ``seconds``; the oldest go first beyond ``size``."""
+
+    def __init__(self, seconds: float = DEFAULT_SECONDS, size: int = 512):
+        self.seconds = seconds
+        self.size = size
+        self._items: OrderedDict[object, tuple[float, Markup]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Markup | None:
+        if self.seconds <= 0:
+            return None
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or item[0] < time.monotonic():
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def put(self, key, value: Markup) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            self._items[key] = (time.monotonic() + self.seconds, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def listing_cache() -> ListingCache:
+    """This app's listing cache (``EVENTS_LIST_CACHE_SECONDS`` in the Flask config; 0 turns it off)."""
+    cache = current_app.extensions.get("hearth.event_listings")
+    if cache is None:
+        seconds = float(current_app.config.get("EVENTS_LIST_CACHE_SECONDS", DEFAULT_SECONDS))
+        cache = current_app.extensions.setdefault("hearth.event_listings", ListingCache(seconds))
+    return cache
