@@ -21,6 +21,7 @@ from store.users import User
 
 __all__ = [
     "GroupError",
+    "describe",
     "member_label",
     "seat_of",
     "groups_for_user",
@@ -67,6 +68,15 @@ def groups_for_user(session: Session, user_id: int, *, include_past: bool = True
 
 def _occurrence(session: Session, group: Group) -> Occurrence:
     return session.get(Occurrence, group.occurrence_id)
+
+
+def describe(session: Session, group: Group) -> dict:
+    """What a resident needs to know about a group's meeting: the event, when, where."""
+    occurrence = _occurrence(session, group)
+    event = occurrence.event
+    return {"title": event.title, "when": describe_time(occurrence.starts_at, event.timezone),
+            "where": event.place_name, "address": event.address, "event_id": event.id,
+            "starts_at": occurrence.starts_at}
 
 
 def _when_where(session: Session, group: Group) -> tuple[str, str]:

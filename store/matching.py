@@ -289,7 +289,7 @@ def run_matching(
     members = _members(cands, blocks)
     ids = set(members.ids)
     event = occurrence.event
-    venue = Venues.from_arrays([occurrence.id], [event.point[0]], [event.point[1]], [venue_features(event)])
+    venue = Venues.from_arrays([event.place_name], [event.point[0]], [event.point[1]], [venue_features(event)])
     grouping = form_groups(
         members,
         size=size,

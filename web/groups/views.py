@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from store import group_offers
-from store.events import Occurrence, describe_time
 from store.feedback import can_give_feedback, save_feedback
 from store.group_offers import GroupError, member_label, seat_of
 from store.groups import GroupMember, GroupStatus, SeatStatus
@@ -54,11 +53,7 @@ def index():
 
 
 def _describe(seat: GroupMember) -> dict:
-    occurrence = db_session().get(Occurrence, seat.group.occurrence_id)
-    event = occurrence.event
-    return {"title": event.title, "when": describe_time(occurrence.starts_at, event.timezone),
-            "where": event.place_name, "address": event.address, "event_id": event.id,
-            "starts_at": occurrence.starts_at}
+    return group_offers.describe(db_session(), seat.group)
 
 
 @bp.route("/<int:group_id>")

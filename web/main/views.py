@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from store.group_offers import groups_for_user
+from store.group_offers import describe, groups_for_user
 from store.outbox import Message, messages_for
 from store.recommendations import recommendations_for
 from store.db import utcnow
@@ -51,7 +51,8 @@ def home():
     return render_template(
         "main/home.html",
         recommendations=recommendations_for(session, current_user.id),
-        group_seats=groups_for_user(session, current_user.id, include_past=False),
+        group_seats=[(seat, describe(session, seat.group))
+                     for seat in groups_for_user(session, current_user.id, include_past=False)],
     )
 
 
