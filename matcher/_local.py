@@ -3,8 +3,8 @@
 A group of size ``s`` whose pair weights sum to ``P`` adds ``2 P / (s - 1)`` to the sum of
 satisfactions, so every gain follows from the member-to-group sums ``R[i, g]``. ``R`` is kept up
 to date column by column as changes are applied; changes touching disjoint groups do not affect
-each other's gains, so each round applies the best of them together. In large regions a swap is
-tried only between a member and the members of the few groups that fit it best.
+each other's gains, so each round applies the best of them together. In large regions a member
+is moved to, or swapped with a member of, only the few groups that fit it best (largest ``R``).
 """
 
 from __future__ import annotations
@@ -89,16 +89,40 @@ def _full_swaps(W, R, lab, placed, a, Ria, c, gate):
     return si, sj, sw[si, sj]
 
 
-def _near_swaps(W, R, lab, placed, a, Ria, c, gate, table):
-    """Swaps of each member with the members of the ``NEAR_GROUPS`` groups that fit it best."""
-    G = R.shape[1]
-    t = min(NEAR_GROUPS, G)
-    rows = np.arange(len(lab))
-    best = np.empty((len(lab), t), dtype=np.intp)
+def _best_groups(R, t):
+    """For each member, the ``t`` groups with the largest member-to-group sums."""
+    m, G = R.shape
+    t = min(t, G)
+    rows = np.arange(m)
+    best = np.empty((m, t), dtype=np.intp)
     Rc = R.copy()
     for k in range(t):
         best[:, k] = Rc.argmax(axis=1)
         Rc[rows, best[:, k]] = NEG
+    return best
+
+
+def _full_moves(R, lab, placed, a, s, P, cur, rem, lo, hi):
+    idx = np.arange(len(lab))
+    mv = rem[:, None] + (value(s[None, :] + 1, P[None, :] + R) - cur[None, :])
+    mv[placed & (s[a] - 1 < lo)] = NEG
+    mv[:, s + 1 > hi] = NEG
+    mv[idx[placed], lab[placed]] = NEG
+    mi, mg = np.nonzero(mv > 0)
+    return mi, mg, mv[mi, mg]
+
+
+def _near_moves(R, lab, placed, a, s, P, cur, rem, lo, hi, best):
+    """Moves of each member to one of the groups that fit it best."""
+    I = np.repeat(np.arange(len(lab)), best.shape[1])
+    B = best.ravel()
+    d = rem[I] + value(s[B] + 1, P[B] + R[I, B]) - cur[B]
+    ok = (B != lab[I]) & (s[B] + 1 <= hi) & ~(placed[I] & (s[a[I]] - 1 < lo)) & (d > 0)
+    return I[ok], B[ok], d[ok]
+
+
+def _near_swaps(W, R, lab, placed, a, Ria, c, gate, table, best):
+    """Swaps of each member with the members of the groups that fit it best."""
     J = table[best].reshape(len(lab), -1)
     I = np.repeat(np.arange(len(lab)), J.shape[1])
     J = J.ravel()
@@ -194,22 +218,22 @@ def local_search(W, lab, lo, hi, rules: Rules, *, gate=None, max_rounds=None, ep
         a = np.where(placed, lab, 0)
         Ria = np.where(placed, R[idx, a], 0.0)
         rem = np.where(placed, value(s[a] - 1, P[a] - Ria) - cur[a], 0.0)
-        mv = rem[:, None] + (value(s[None, :] + 1, P[None, :] + R) - cur[None, :])
-        mv[placed & (s[a] - 1 < lo)] = NEG
-        mv[:, s + 1 > hi] = NEG
-        mv[idx[placed], lab[placed]] = NEG
         c = np.where(s >= 2, 2.0 / np.maximum(s - 1.0, 1.0), 0.0)
         table = _table(lab, G, width)
         if m <= FULL_SWAPS_UP_TO:
+            mi, mg, md = _full_moves(R, lab, placed, a, s, P, cur, rem, lo, hi)
             si, sj, sd = _full_swaps(W, R, lab, placed, a, Ria, c, gate)
         else:
-            si, sj, sd = _near_swaps(W, R, lab, placed, a, Ria, c, gate, table)
-        mi, mg = np.nonzero(mv > eps)
+            best = _best_groups(R, NEAR_GROUPS)
+            mi, mg, md = _near_moves(R, lab, placed, a, s, P, cur, rem, lo, hi, best)
+            si, sj, sd = _near_swaps(W, R, lab, placed, a, Ria, c, gate, table, best)
+        big = md > eps
+        mi, mg, md = mi[big], mg[big], md[big]
         big = sd > eps
         si, sj, sd = si[big], sj[big], sd[big]
         if not len(mi) and not len(si):
             break
-        delta = np.concatenate([mv[mi, mg], sd])
+        delta = np.concatenate([md, sd])
         kind = np.concatenate([np.zeros(len(mi), bool), np.ones(len(si), bool)])
         first = np.concatenate([mi, si])
         second = np.concatenate([mg, sj])
