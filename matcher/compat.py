@@ -154,6 +154,13 @@ def _parts(interests, values, availability):
     return parts
 
 
+def _gram(X: np.ndarray) -> np.ndarray:
+    """``X @ X.T``; for narrow ``X`` without BLAS, whose threads cost more than they save there."""
+    if X.shape[1] <= 32:
+        return np.einsum("id,jd->ij", X, X)
+    return X @ X.T
+
+
 def compatibility_matrix(interests, values=None, availability=None) -> np.ndarray:
     """Pairwise compatibility of all members: the mean of the parts both members have.
 
@@ -181,14 +188,14 @@ def compatibility_matrix(interests, values=None, availability=None) -> np.ndarra
     """
     parts = _parts(interests, values, availability)
     if len(parts) == 1 and parts[0][1].all():
-        return parts[0][0] @ parts[0][0].T
+        return _gram(parts[0][0])
     n = parts[0][0].shape[0]
     total = np.zeros((n, n))
     count = np.zeros((n, n))
     for X, ok, kind in parts:
         both = ok[:, None] & ok[None, :]
         if kind == "cos":
-            sim = X @ X.T
+            sim = _gram(X)
         else:
             Xf = X.astype(float)
             inter = Xf @ Xf.T
