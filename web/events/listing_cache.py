@@ -11,33 +11,32 @@ import time
 from collections import OrderedDict
 
 from flask import current_app
-from markupsafe import Markup
-
 __all__ = ["ListingCache", "listing_cache", "DEFAULT_SECONDS"]
 
 DEFAULT_SECONDS = 10.0
 
 
 class ListingCache:
-    """Rendered fragments by key, each kept for ``seconds``; the oldest go first beyond ``size``."""
+    """Rendered fragments (and the coarse home points they were worked out from) by key, each kept
+    for ``seconds``; the oldest go first beyond ``size``. Nothing here leaves the process."""
 
     def __init__(self, seconds: float = DEFAULT_SECONDS, size: int = 512):
         self.seconds = seconds
         self.size = size
-        self._items: OrderedDict[object, tuple[float, Markup]] = OrderedDict()
+        self._items: OrderedDict[object, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key) -> Markup | None:
+    def get(self, key, default=None):
         if self.seconds <= 0:
-            return None
+            return default
         with self._lock:
             item = self._items.get(key)
             if item is None or item[0] < time.monotonic():
-                return None
+                return default
             self._items.move_to_end(key)
             return item[1]
 
-    def put(self, key, value: Markup) -> None:
+    def put(self, key, value) -> None:
         if self.seconds <= 0:
             return
         with self._lock:

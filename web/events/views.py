@@ -21,6 +21,7 @@ from web.events.listing_cache import listing_cache
 __all__ = ["bp", "seat_change", "home_point_of"]
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
+_MISSING = object()
 init_filters(bp)
 
 
@@ -77,9 +78,14 @@ def _query(form: SearchForm, origin) -> EventQuery:
 
 @bp.route("/")
 def browse():
-    origin = home_point_of(current_user.id) if current_user.is_authenticated else None
-    key = (tuple(sorted(request.args.items(multi=True))), current_user.is_authenticated, origin)
     cache = listing_cache()
+    origin = None
+    if current_user.is_authenticated:
+        origin = cache.get(("home", current_user.id), _MISSING)
+        if origin is _MISSING:
+            origin = home_point_of(current_user.id)
+            cache.put(("home", current_user.id), origin)
+    key = (tuple(sorted(request.args.items(multi=True))), current_user.is_authenticated, origin)
     body = cache.get(key)
     if body is None:
         form = SearchForm(request.args)
