@@ -36,6 +36,7 @@ __all__ = [
     "signups_for_user",
     "roster",
     "check_in",
+    "organiser_names",
     "roster_csv",
     "message_attendees",
     "attendance_records",
@@ -311,19 +312,33 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def roster_csv(session: Session, occurrence: Occurrence) -> str:
-    """The sign-ups for one date as CSV: name, status, waiting-list place, times in local time."""
+def organiser_names(session: Session, settings: Settings, rows) -> dict[int, str]:
+    """How each person on a list appears to organisers: their first name where they agreed to
+    show it, otherwise a stable pseudonym ("Neighbour 48213"). Keyed by user id."""
+    from store.area import organiser_label
+    from store.profiles import Profile
+
+    users = {s.user_id: s.user for s in rows}
+    profiles = {p.user_id: p for p in session.scalars(select(Profile).where(Profile.user_id.in_(list(users))))} \
+        if users else {}
+    return {uid: organiser_label(user, profiles.get(uid), settings.secret_key) for uid, user in users.items()}
+
+
+def roster_csv(session: Session, settings: Settings, occurrence: Occurrence) -> str:
+    """The sign-ups for one date as CSV: name as organisers see it, status, waiting-list place, local times."""
     tz = occurrence.event.timezone
+    rows = roster(session, occurrence.id)
+    names = organiser_names(session, settings, rows)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Name", "Status", "Waiting list place", "Signed up", "Checked in"])
     place = 0
-    for signup in roster(session, occurrence.id):
+    for signup in rows:
         if signup.status == SignupStatus.WAITLISTED:
             place += 1
         stamp = signup.confirmed_at or signup.waitlisted_at or signup.created_at
         writer.writerow([
-            _cell(signup.user.display_name),
+            _cell(names[signup.user_id]),
             signup.label,
             place if signup.status == SignupStatus.WAITLISTED else "",
             to_local(stamp, tz).strftime("%Y-%m-%d %H:%M"),

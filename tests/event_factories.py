@@ -9,7 +9,7 @@ from factories import make_centre, make_user
 from store.event_admin import EventDetails, create_event
 from store.users import Role
 
-__all__ = ["NOW", "future_day", "details", "make_event", "make_organiser", "set_home"]
+__all__ = ["NOW", "future_day", "details", "make_event", "make_organiser", "set_home", "share_first_name"]
 
 #: A fixed "now" for store tests: a Sunday in winter, before the March clock change in London.
 NOW = datetime(2027, 3, 7, 9, 0, tzinfo=timezone.utc)
@@ -42,4 +42,12 @@ def set_home(session, user, lat: float, lon: float) -> None:
 
     profile = get_or_create_profile(session, user.id)
     profile.home_lat, profile.home_lon = lat, lon
+    session.flush()
+
+
+def share_first_name(session, user) -> None:
+    """The resident agrees that centres may see their first name."""
+    from store.profiles import get_or_create_profile
+
+    get_or_create_profile(session, user.id).show_first_name = True
     session.flush()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.pool import NullPool
 
-from event_factories import NOW, make_event
+from event_factories import NOW, make_event, share_first_name
 from factories import make_centre, make_user
 from store import signups
 from store.db import Database
@@ -126,12 +126,16 @@ def test_check_in_on_the_day_only(db, settings):
 def test_roster_csv_is_safe_for_spreadsheets(db, settings):
     event = make_event(db, settings, capacity=1)
     occurrence = event.occurrences[0]
-    signups.sign_up(db, settings, occurrence.id, make_user(db, name="=HYPERLINK(\"x\")"), now=NOW)
-    signups.sign_up(db, settings, occurrence.id, make_user(db, name="Wendy"), now=NOW)
-    rows = list(csv.reader(io.StringIO(signups.roster_csv(db, occurrence))))
+    sneaky = make_user(db, name="=HYPERLINK(\"x\")")
+    share_first_name(db, sneaky)
+    signups.sign_up(db, settings, occurrence.id, sneaky, now=NOW)
+    signups.sign_up(db, settings, occurrence.id, make_user(db, name="Wendy Private"), now=NOW)
+    text = signups.roster_csv(db, settings, occurrence)
+    rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Name", "Status", "Waiting list place", "Signed up", "Checked in"]
     assert rows[1][0] == "'=HYPERLINK(\"x\")" and rows[1][1] == "Has a seat"
-    assert rows[2][:3] == ["Wendy", "Waiting list", "1"]
+    assert rows[2][0].startswith("Neighbour ") and rows[2][1:3] == ["Waiting list", "1"]
+    assert "Wendy" not in text
 
 
 def test_message_everyone_with_a_seat(db, settings):

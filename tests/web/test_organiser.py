@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from event_factories import future_day, make_event, make_organiser
+from event_factories import future_day, make_event, make_organiser, share_first_name
 from factories import login, make_centre, make_user, post_form
 from store import signups
 from store.db import utcnow
@@ -125,12 +125,14 @@ def test_sign_up_list_check_in_csv_message_and_cancel(client, db, settings):
     event = make_event(db, settings, centre=centre, by=organiser, now=None, start_date=utcnow().date() + timedelta(days=1),
                        capacity=1)
     occurrence = event.occurrences[0]
-    seated, waiting = make_user(db, name="Maud"), make_user(db, name="Winston")
+    seated, waiting = make_user(db, name="Maud Jones"), make_user(db, name="Winston Private")
+    share_first_name(db, seated)
     first = signups.sign_up(db, settings, occurrence.id, seated)
     signups.sign_up(db, settings, occurrence.id, waiting)
     path = f"/organiser/events/{event.id}/dates/{occurrence.id}"
     page = _text(client.get(path))
-    assert "Maud" in page and "Winston" in page and "Waiting list, number 1" in page
+    assert "Maud" in page and "Jones" not in page and "Winston" not in page and "Neighbour " in page
+    assert "Waiting list, number 1" in page
     csv_text = client.get(path + "/sign-ups.csv").get_data(as_text=True)
     assert csv_text.splitlines()[1].startswith("Maud,Has a seat")
     page = _text(post_form(client, path + "/message", {"subject": "Parking", "body": "Use the back gate."},
@@ -155,7 +157,9 @@ def test_check_in_on_the_day(client, db, settings):
                        start_time=start.time().replace(second=0, microsecond=0),
                        end_time=(start + timedelta(minutes=8)).time().replace(second=0, microsecond=0))
     occurrence = event.occurrences[0]
-    signup = signups.sign_up(db, settings, occurrence.id, make_user(db, name="Ivy"))
+    ivy = make_user(db, name="Ivy")
+    share_first_name(db, ivy)
+    signup = signups.sign_up(db, settings, occurrence.id, ivy)
     path = f"/organiser/events/{event.id}/dates/{occurrence.id}"
     page = _text(post_form(client, f"{path}/check-in/{signup.id}", {"status": "attended"}, form_path=path,
                            follow_redirects=True))

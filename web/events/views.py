@@ -137,10 +137,16 @@ def event(event_id: int):
             from store.places import haversine_km
 
             distance = haversine_km(origin, item.point)
+    my_name = None
+    if current_user.is_authenticated:
+        from store.area import organiser_label
+        from store.profiles import get_profile
+
+        my_name = organiser_label(current_user, get_profile(session, current_user.id), _settings().secret_key)
     url = url_for("events.event", event_id=item.id, _external=True)
     ld = event_json_ld(item, [(o, max(item.capacity - counts[o.id][0], 0)) for o in dates], url)
     return render_template("events/event.html", event=item, dates=dates, counts=counts, mine=mine,
-                           distance=distance, json_ld_items=ld, form=ButtonForm(), now=now)
+                           distance=distance, json_ld_items=ld, form=ButtonForm(), now=now, my_name=my_name)
 
 
 @bp.route("/<int:event_id>/dates/<int:occurrence_id>/sign-up", methods=["POST"])

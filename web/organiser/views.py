@@ -176,6 +176,7 @@ def date(event_id: int, occurrence_id: int):
     occurrence = _occurrence(item, occurrence_id)
     rows = signups.roster(db_session(), occurrence.id)
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
+                           names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
                            taken=sum(1 for s in rows if s.status in signups.HOLDS_SEAT), now=utcnow(),
                            statuses=SignupStatus)
@@ -197,7 +198,8 @@ def check_in(event_id: int, occurrence_id: int, signup_id: int):
         db_session().rollback()
         flash(str(exc), "error")
     else:
-        flash(f"{signup.user.display_name}: {signup.label.lower()}.", "success")
+        name = signups.organiser_names(db_session(), _settings(), [signup])[signup.user_id]
+        flash(f"{name}: {signup.label.lower()}.", "success")
     return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id,
                             _anchor=f"signup-{signup_id}"), 303)
 
@@ -207,7 +209,7 @@ def check_in(event_id: int, occurrence_id: int, signup_id: int):
 def roster_csv(event_id: int, occurrence_id: int):
     item = _event(event_id)
     occurrence = _occurrence(item, occurrence_id)
-    response = Response(signups.roster_csv(db_session(), occurrence), mimetype="text/csv")
+    response = Response(signups.roster_csv(db_session(), _settings(), occurrence), mimetype="text/csv")
     name = f"sign-ups-{item.id}-{occurrence.local_date}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
@@ -232,6 +234,7 @@ def message(event_id: int, occurrence_id: int):
             return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id), 303)
     rows = signups.roster(db_session(), occurrence.id)
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
+                           names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=form, cancel_form=CancelForm(), button=ButtonForm(),
                            taken=sum(1 for s in rows if s.status in signups.HOLDS_SEAT), now=utcnow(),
                            statuses=SignupStatus)
