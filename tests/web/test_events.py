@@ -73,7 +73,7 @@ def test_sign_up_waiting_list_and_promotion(client, db, settings):
     event = _event(db, settings, capacity=1)
     first, second = make_user(db), make_user(db)
     login(client, first.email)
-    assert "you'll appear as Neighbour " in _text(client.get(f"/events/{event.id}"))
+    assert re.search(r"you'll appear as <strong>Neighbour \d+</strong>", _text(client.get(f"/events/{event.id}")))
     page = _text(_sign_up(client, event))
     assert "You're signed up" in page and "You have a seat" in page
     page = _text(_sign_up(client, event))
