@@ -128,7 +128,8 @@ def _kick(lab, ok, lo, hi, rules: Rules, rng, strength: int):
                 trial[i], trial[j] = gb, ga
             touched = (ga, gb)
         groups = [np.flatnonzero(trial == g) for g in touched]
-        if all(ok[np.ix_(g, g)].all() for g in groups) and (rules.trivial or all(rules.check(g.tolist()) for g in groups)):
+        pairs_ok = all(ok[np.ix_(g, g)].all() for g in groups)
+        if pairs_ok and (rules.trivial or all(rules.check(g.tolist()) for g in groups)):
             lab = trial
     return lab
 
@@ -157,7 +158,8 @@ def solve(W, lo, hi, rules: Rules, order, rng, *, restarts=1, kicks=0, init=None
         if (P < -BIG / 4).any():
             return
         key = (int(placed.sum()), int(placed[first].sum()) if first is not None else 0, total_value(W, lab))
-        if best_key is None or key[:2] > best_key[:2] or (key[:2] == best_key[:2] and key[2] > best_key[2] + 1e-12):
+        better = best_key is None or key[:2] > best_key[:2]
+        if better or (key[:2] == best_key[:2] and key[2] > best_key[2] + 1e-12):
             best, best_key = lab, key
 
     def polish(lab):

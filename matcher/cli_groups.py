@@ -54,7 +54,8 @@ def parse_size(text: str) -> tuple[int, int]:
     if len(parts) == 1:
         parts = parts * 2
     if len(parts) != 2 or not 2 <= parts[0] <= parts[1]:
-        raise argparse.ArgumentTypeError(f"size must be SMALLEST-LARGEST with 2 <= SMALLEST <= LARGEST: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"size must be SMALLEST-LARGEST with 2 <= SMALLEST <= LARGEST: {text!r}")
     return parts[0], parts[1]
 
 
@@ -259,7 +260,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     """
     p = subparsers.add_parser(
         "groups", help="form groups of compatible neighbours for one slot",
-        description="Partition the members of one slot into groups; print JSON. " + __doc__.split("\n\n", 1)[1],
+        description="Partition the members of one slot into groups; print JSON. "
+        + __doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--members", required=True, metavar="FILE", help="members CSV (required)")
     p.add_argument("--ties", metavar="FILE", help="ties CSV: a,b[,strength]")

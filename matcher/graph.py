@@ -55,7 +55,7 @@ def build_member_graph(
     past_groups: Iterable[Iterable[Hashable]] | None = None,
     max_km: float = 25.0,
 ) -> nx.Graph:
-    """Build the member graph for organisers and for group formation.
+    """Build the member graph: who could meet whom, their history, and who is blocked.
 
     Candidate edges join members who can reach a common meeting place (homes at most the sum of
     their ``travel_km`` apart, and at most ``max_km``; found with a haversine ``BallTree``) and
@@ -113,7 +113,8 @@ def build_member_graph(
             continue
         u, v = ids[a], ids[b]
         if not G.has_edge(u, v):
-            c = float(compatibility_pairs([a], [b], members.interests, members.values, members.availability)[0])
+            c = float(compatibility_pairs([a], [b], members.interests, members.values,
+                                          members.availability)[0])
             d = _km(members, a, b)
             G.add_edge(u, v, candidate=False, weight=c, compatibility=c, distance_km=d)
         G.edges[u, v].update({key: float(val) if key == "tie" else val for key, val in attrs.items()})
@@ -169,7 +170,8 @@ def graph_metrics(G: nx.Graph) -> dict:
         "components": len(comps),
         "largest_component": max((len(c) for c in comps), default=0),
         "singletons": sum(1 for c in comps if len(c) == 1),
-        "bridges": sorted((tuple(sorted(e, key=key)) for e in nx.bridges(G)), key=lambda e: (key(e[0]), key(e[1]))),
+        "bridges": sorted((tuple(sorted(e, key=key)) for e in nx.bridges(G)),
+                          key=lambda e: (key(e[0]), key(e[1]))),
         "articulation_points": sorted(nx.articulation_points(G), key=key),
         "mean_degree": (2.0 * G.number_of_edges() / G.number_of_nodes()) if G.number_of_nodes() else 0.0,
     }

@@ -72,7 +72,9 @@ class _Problem:
         ok = W > -BIG / 2
         partners = ok.sum(axis=1) - 1
         k = max(1, min(self.lo - 1, m - 1))
-        best_k = -np.partition(-np.where(ok, W, -BIG), k - 1, axis=1)[:, :k].sum(axis=1) if m > 1 else np.zeros(m)
+        best_k = np.zeros(m)
+        if m > 1:
+            best_k = -np.partition(-np.where(ok, W, -BIG), k - 1, axis=1)[:, :k].sum(axis=1)
         order = np.lexsort((rng.permutation(m), best_k, partners, sub.placed_before))
         pb = sub.placed_before
         gate = ~(pb[None, :] & ~pb[:, None])

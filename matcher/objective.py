@@ -56,7 +56,8 @@ class Objective:
         >>> Objective(0.5, 0.25, 1, np.zeros(3)).as_dict()
         {'mean': 0.5, 'worst_tenth': 0.25, 'unplaced': 1}
         """
-        return {"mean": float(self.mean), "worst_tenth": float(self.worst_tenth), "unplaced": int(self.unplaced)}
+        return {"mean": float(self.mean), "worst_tenth": float(self.worst_tenth),
+                "unplaced": int(self.unplaced)}
 
 
 def social_pairs(
