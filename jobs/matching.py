@@ -9,22 +9,46 @@ from jobs.tracking import tracked_run
 from store.events import Occurrence
 from store.group_offers import close_finished_groups
 from store.jobruns import set_progress
-from store.matching import run_matching, upcoming_slots
+from store.matching import FANOUT_SIZE, plan_regions, run_matching, upcoming_slots
 from store.recommendations import refresh_recommendations
 
-__all__ = ["run_match", "plan_matching", "close_meetings", "refresh_recs"]
+__all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs"]
 
 
 @job("run_match", retries=3, retry_delay=20)
-def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None = None, mode: str = "new") -> dict:
-    """Form and offer groups for one occurrence; a second run places only people not yet placed."""
+def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None = None, mode: str = "new",
+              region_size: int = FANOUT_SIZE) -> dict:
+    """Form and offer groups for one occurrence; a second run places only people not yet placed.
+
+    With more candidates than ``region_size``, the work is shared out as one ``match_region``
+    task per region (the same regions a single run would use, so the same groups)."""
     with ctx.database.unit_of_work() as session:
         occurrence = session.get(Occurrence, occurrence_id)
         centre_id = occurrence.event.centre_id if occurrence else None
-    with tracked_run(ctx, kind="match", key=f"occurrence={occurrence_id}", centre_id=centre_id,
+        regions = plan_regions(session, occurrence_id, region_size=region_size, seed=occurrence_id)
+    if len(regions) > 1:
+        with tracked_run(ctx, kind="match", key=f"occurrence={occurrence_id}", centre_id=centre_id,
+                         requested_by_id=requested_by_id) as (session, run):
+            run.counts = {"regions": len(regions), "candidates": sum(len(r) for r in regions), "shared_out": True}
+        for index, ids in enumerate(regions):
+            ctx.queue.enqueue("match_region", occurrence_id, ids, index, requested_by_id, mode)
+        return dict(run.counts)
+    return match_region(ctx, occurrence_id, None, 0, requested_by_id, mode)
+
+
+@job("match_region", retries=3, retry_delay=20)
+def match_region(ctx: JobContext, occurrence_id: int, ids: list[int] | None, index: int = 0,
+                 requested_by_id: int | None = None, mode: str = "new") -> dict:
+    """Match one region's people for one occurrence (``ids`` None: everyone, region by region)."""
+    with ctx.database.unit_of_work() as session:
+        occurrence = session.get(Occurrence, occurrence_id)
+        centre_id = occurrence.event.centre_id if occurrence else None
+    key = f"occurrence={occurrence_id}" + (f":region={index}" if ids is not None else "")
+    with tracked_run(ctx, kind="match", key=key, centre_id=centre_id,
                      requested_by_id=requested_by_id) as (session, run):
         set_progress(session, run, 0.1)
-        counts = run_matching(session, ctx.settings, occurrence_id, run_id=run.id, mode=mode, seed=occurrence_id)
+        counts = run_matching(session, ctx.settings, occurrence_id, run_id=run.id, mode=mode, seed=occurrence_id,
+                              only=set(ids) if ids is not None else None)
         run.counts = counts
     if counts.get("groups"):
         ctx.queue.enqueue("deliver_outbox")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from config import Settings
 from matcher.groups import Members, Venues, form_groups
+from matcher.regions import split_regions
 from store.db import utcnow
 from store.events import Event, Occurrence, to_local
 from store.groups import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupMember, GroupStatus, SeatStatus
@@ -33,7 +34,9 @@ __all__ = [
     "venue_features",
     "upcoming_slots",
     "candidates_for",
+    "plan_regions",
     "run_matching",
+    "FANOUT_SIZE",
 ]
 
 DEFAULT_TRAVEL_KM = 3.0
@@ -41,6 +44,8 @@ MATCH_SIZE = (4, 8)
 #: Offers need time to be answered: no new groups for what starts sooner than this.
 LEAD_TIME = timedelta(hours=24)
 HORIZON = timedelta(days=14)
+#: Above this many candidates, a run is shared out by region (one task per region at scale).
+FANOUT_SIZE = 600
 
 
 @dataclass(frozen=True)
@@ -256,6 +261,31 @@ def _within_seats(cands: list[Candidate], free: int, seed: int) -> list[Candidat
     return signed + others[: max(0, free)]
 
 
+def _eligible(session: Session, occurrence: Occurrence, now: datetime, seed: int) -> list[Candidate]:
+    free = occurrence.event.capacity - seats_taken(session, occurrence.id)
+    return _within_seats(candidates_for(session, occurrence, now=now), free, seed)
+
+
+def _regions(cands: list[Candidate], region_size: int) -> list[list[Candidate]]:
+    by_id = {c.user_id: c for c in cands}
+    ids = split_regions([c.user_id for c in cands], [c.lat for c in cands], [c.lon for c in cands], region_size)
+    return [[by_id[i] for i in region] for region in ids]
+
+
+def plan_regions(
+    session: Session, occurrence_id: int, *, region_size: int = FANOUT_SIZE, seed: int = 0,
+    now: datetime | None = None,
+) -> list[list[int]]:
+    """The candidates of an occurrence split into compact regions (user ids), for sharing a large
+    run out as one task per region. ``run_matching`` without ``only`` uses the same split, so
+    both ways give the same groups."""
+    occurrence = session.get(Occurrence, occurrence_id)
+    if occurrence is None or occurrence.is_cancelled:
+        return []
+    cands = _eligible(session, occurrence, now or utcnow(), seed)
+    return [[c.user_id for c in region] for region in _regions(cands, region_size)]
+
+
 def run_matching(
     session: Session,
     settings: Settings,
@@ -265,42 +295,59 @@ def run_matching(
     mode: str = "new",
     size: tuple[int, int] = MATCH_SIZE,
     seed: int = 0,
+    only: set[int] | None = None,
+    region_size: int = FANOUT_SIZE,
     now: datetime | None = None,
     progress: Callable | None = None,
 ) -> dict:
     """Form groups for one occurrence among the people not yet placed, and offer them.
 
-    Safe to run twice: people already holding an offer or a seat are not candidates again, so a
-    second run for the same occurrence creates nothing new. Returns counts for the run record.
+    Large candidate sets are matched region by region (compact regions of at most
+    ``region_size``); ``only`` restricts the run to one region's people, as a fanned-out task
+    does. Safe to run twice: people already holding an offer or a seat are not candidates again,
+    so a second run for the same occurrence creates nothing new. Returns counts for the run record.
     """
-    from store.group_offers import offer_group
-
     now = now or utcnow()
     occurrence = lock_occurrence(session, occurrence_id)  # one run per occurrence at a time
     if occurrence is None or occurrence.is_cancelled or occurrence.starts_at <= now:
         return {"candidates": 0, "groups": 0, "offered": 0, "unplaced": 0, "skipped": "not open"}
-    cands = candidates_for(session, occurrence, now=now)
-    free = occurrence.event.capacity - seats_taken(session, occurrence.id)
-    cands = _within_seats(cands, free, seed)
-    counts = {"candidates": len(cands), "groups": 0, "offered": 0, "unplaced": len(cands)}
+    cands = _eligible(session, occurrence, now, seed)
+    if only is not None:
+        regions = [[c for c in cands if c.user_id in only]]
+    else:
+        regions = _regions(cands, region_size)
+    counts = {"candidates": sum(len(r) for r in regions), "groups": 0, "offered": 0, "unplaced": 0,
+              "regions": len(regions)}
+    objectives = []
+    for region in regions:
+        placed, groups, objective = _match_region(session, settings, occurrence, region, run_id=run_id,
+                                                  mode=mode, size=size, seed=seed, now=now, progress=progress)
+        counts["groups"] += groups
+        counts["offered"] += placed
+        counts["unplaced"] += len(region) - placed
+        if objective is not None:
+            objectives.append((objective, len(region)))
+    if objectives:
+        counts["objective"] = round(sum(o * n for o, n in objectives) / sum(n for _, n in objectives), 4)
+    return counts
+
+
+def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, seed, now, progress):
+    from store.group_offers import offer_group
+
     if len(cands) < size[0]:
-        return counts
+        return 0, 0, None
     blocks = profile_blocks(session, [c.user_id for c in cands])
     members = _members(cands, blocks)
     ids = set(members.ids)
     event = occurrence.event
     venue = Venues.from_arrays([event.place_name], [event.point[0]], [event.point[1]], [venue_features(event)])
     grouping = form_groups(
-        members,
-        size=size,
-        mode=mode,
-        ties=tie_pairs(session, ids),
-        blocks=blocked_pairs(session),
-        past_groups=_past_groups(session, ids, now - timedelta(days=120)),
-        venues=venue,
-        seed=seed,
+        members, size=size, mode=mode, ties=tie_pairs(session, ids), blocks=blocked_pairs(session),
+        past_groups=_past_groups(session, ids, now - timedelta(days=120)), venues=venue, seed=seed,
         progress=progress,
     )
+    placed = 0
     for found in grouping.groups:
         group = Group(
             centre_id=event.centre_id, occurrence_id=occurrence.id, run_id=run_id,
@@ -314,11 +361,8 @@ def run_matching(
         session.flush()
         session.refresh(group)
         offer_group(session, settings, group)
-        counts["groups"] += 1
-        counts["offered"] += len(found.members)
-    counts["unplaced"] = len(grouping.unplaced)
-    counts["objective"] = round(float(grouping.objective.mean), 4)
-    return counts
+        placed += len(found.members)
+    return placed, len(grouping.groups), float(grouping.objective.mean)
 
 
 def mean_compatibility(blocks: ProfileBlocks, user_id: int, others: list[int]) -> float:

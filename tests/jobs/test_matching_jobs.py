@@ -65,3 +65,18 @@ def test_cli_match_with_progress(runner, db, slot):
     assert result.exit_code == 2 and "no centre called 'nowhere'" in result.output
     result = runner.invoke(args=["hearth", "match", "--centre", "hyde-park-hall", "--slot", "abc"])
     assert result.exit_code == 2
+
+
+def test_a_large_run_fans_out_one_task_per_region(app, db, settings):
+    centre = make_centre(db, name="Big Hall")
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    _, occurrence = make_event(db, settings, centre, organiser)
+    for near in ((53.8195, -1.5775), (53.7720, -1.5650)):
+        for _ in range(4):
+            make_resident(db, near=near, offset_km=0.2, travel_km=10.0)
+    counts = app.extensions["hearth.queue"].enqueue("run_match", occurrence.id, None, "new", 5)()
+    assert counts["regions"] == 2 and counts["shared_out"]
+    keys = sorted(r.key for r in db.scalars(select(JobRun).where(JobRun.kind == "match")))
+    assert keys == [f"occurrence={occurrence.id}", f"occurrence={occurrence.id}:region=0",
+                    f"occurrence={occurrence.id}:region=1"]
+    assert db.scalar(select(func.count()).select_from(Group)) == 2

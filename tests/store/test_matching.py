@@ -141,3 +141,26 @@ def test_one_group_at_a_time_as_often_as_asked(db, settings, world):
     assert run_matching(db, settings, first.id)["groups"] == 1
     assert candidates_for(db, second) == []  # two days apart: weekly people wait
     assert len(candidates_for(db, later)) == 4  # a week later is fine
+
+
+def test_a_run_shared_out_by_region_gives_the_same_groups(db, settings, world):
+    from store.matching import plan_regions
+
+    _, _, _, occurrence = world
+    for near in ((53.8195, -1.5775), (53.8290, -1.5370), (53.7720, -1.5650)):  # three neighbourhoods
+        for _ in range(4):
+            make_resident(db, near=near, offset_km=0.2, travel_km=10.0)
+
+    def groups():
+        return sorted(sorted(s.user_id for s in g.seats) for g in db.scalars(select(Group)))
+
+    nested = db.begin_nested()
+    whole = run_matching(db, settings, occurrence.id, region_size=5, seed=7)
+    one_run = groups()
+    nested.rollback()
+    assert whole["regions"] == 3 and groups() == []
+    regions = plan_regions(db, occurrence.id, region_size=5, seed=7)
+    assert len(regions) == 3 and sorted(len(r) for r in regions) == [4, 4, 4]
+    for ids in regions:
+        run_matching(db, settings, occurrence.id, only=set(ids), seed=7)
+    assert groups() == one_run and len(one_run) == 3
