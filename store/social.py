@@ -31,6 +31,7 @@ __all__ = [
     "blocked_pairs",
     "is_blocked_between",
     "report_person",
+    "notify_report",
     "record_checkin",
     "checkin_trend",
 ]
@@ -223,6 +224,28 @@ def report_person(
     session.add(report)
     session.flush()
     return report
+
+
+def notify_report(session: Session, settings, report: Report) -> int:
+    """Tell the organisers of the report's centre that a report is waiting (no details by email)."""
+    from store.centres import Centre
+    from store.outbox import queue_message
+
+    centre = session.get(Centre, report.centre_id) if report.centre_id else None
+    if centre is None:
+        return 0
+    for organiser in centre.organisers:
+        queue_message(
+            session, to_email=organiser.email, user_id=organiser.id, kind="report",
+            subject=f"A resident has reported a concern at {centre.name}",
+            body=(
+                f"Hello {organiser.display_name},\n\n"
+                "A resident has sent a report about someone they were grouped with. Please read it "
+                f"and decide what to do:\n{settings.base_url}/organiser/centres/{centre.id}/reports/{report.id}\n\n"
+                "The person reported has not been told.\n"
+            ),
+        )
+    return len(centre.organisers)
 
 
 def record_checkin(

@@ -81,6 +81,8 @@ def test_block_and_report_are_never_shown_to_the_other_person(client, db, offere
     assert db.scalar(select(Block).where(Block.blocker_id == me.user_id, Block.blocked_id == other.user_id))
     report = db.scalar(select(Report).where(Report.reporter_id == me.user_id))
     assert report.reported_id == other.user_id and report.centre_id == group.centre_id
+    notice = db.scalar(select(Message).where(Message.kind == "report"))
+    assert notice is not None and "Made unkind" not in notice.body and f"/reports/{report.id}" in notice.body
     logout(client)
     login(client, other.user.email)
     for path in ("/", f"/groups/{group.id}", "/messages"):

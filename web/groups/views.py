@@ -10,7 +10,7 @@ from store.feedback import can_give_feedback, save_feedback
 from store.group_offers import GroupError, member_label, seat_of
 from store.groups import GroupMember, GroupStatus, SeatStatus
 from store.profiles import get_profile
-from store.social import SocialError, block, report_person
+from store.social import SocialError, block, notify_report, report_person
 from web.db import db_session, enqueue_after_commit
 from web.groups.forms import ActionForm, FeedbackForm, ReportForm, meet_again_field
 
@@ -170,8 +170,9 @@ def report(group_id: int, seat_id: int):
     if form.validate_on_submit():
         session = db_session()
         try:
-            report_person(session, current_user, other.user_id, form.reason.data,
-                          centre_id=seat.group.centre_id, group_id=group_id)
+            filed = report_person(session, current_user, other.user_id, form.reason.data,
+                                  centre_id=seat.group.centre_id, group_id=group_id)
+            notify_report(session, _settings(), filed)
             if form.also_block.data:
                 block(session, current_user, other.user_id)
         except SocialError as exc:
