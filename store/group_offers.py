@@ -30,6 +30,7 @@ __all__ = [
     "refill",
     "dissolve",
     "close_finished_groups",
+    "withdraw_open_offers",
 ]
 
 
@@ -259,3 +260,23 @@ def close_finished_groups(session: Session, settings: Settings, *, now: datetime
             counts["prompts"] += sent is not None
     session.flush()
     return counts
+
+
+def withdraw_open_offers(session: Session, settings: Settings, user_id: int, *,
+                         now: datetime | None = None) -> list[int]:
+    """Take back the group offers a person has not answered yet (they paused matching or withdrew
+    consent): each seat is offered to someone else, or the group shrinks or dissolves. Groups they
+    already said yes to stay as they are. Returns the occurrences that need rematching."""
+    now = now or utcnow()
+    seats = session.scalars(
+        select(GroupMember).join(Group, GroupMember.group_id == Group.id)
+        .where(GroupMember.user_id == user_id, GroupMember.status == SeatStatus.OFFERED,
+               Group.status.in_(ACTIVE_GROUPS))
+    ).all()
+    rematch = []
+    for seat in seats:
+        seat.status, seat.responded_at = SeatStatus.WITHDRAWN, now
+        session.flush()
+        if refill(session, settings, seat.group, now=now):
+            rematch.append(seat.group.occurrence_id)
+    return rematch

@@ -164,3 +164,19 @@ def test_a_run_shared_out_by_region_gives_the_same_groups(db, settings, world):
     for ids in regions:
         run_matching(db, settings, occurrence.id, only=set(ids), seed=7)
     assert groups() == one_run and len(one_run) == 3
+
+
+def test_pausing_takes_back_unanswered_offers(db, settings, world):
+    from store.group_offers import withdraw_open_offers
+
+    _, _, _, occurrence = world
+    for _ in range(5):
+        make_resident(db)
+    run_matching(db, settings, occurrence.id)
+    group = db.scalars(select(Group)).one()
+    first, second = group.seats[0], group.seats[1]
+    respond(db, settings, group.id, first.user, accept=True)
+    assert withdraw_open_offers(db, settings, first.user_id) == []  # a yes stays a yes
+    assert first.status == SeatStatus.ACCEPTED
+    withdraw_open_offers(db, settings, second.user_id)
+    assert second.status == SeatStatus.WITHDRAWN and len(group.active_seats) == 4
