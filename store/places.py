@@ -32,6 +32,8 @@ __all__ = [
     "load_postcodes",
     "load_neighbourhoods",
     "set_neighbourhood",
+    "remove_neighbourhood",
+    "neighbourhoods_of",
     "NearbyNeighbourhood",
     "neighbourhoods_near",
     "nearest_town",
@@ -206,6 +208,22 @@ def set_neighbourhood(session: Session, centre: Centre, name: str, lat: float, l
         hood.lat, hood.lon = lat, lon
     session.flush()
     return hood
+
+
+def remove_neighbourhood(session: Session, centre: Centre, neighbourhood_id: int) -> bool:
+    """Remove one of ``centre``'s neighbourhoods (residents keep the area they chose)."""
+    hood = session.get(Neighbourhood, neighbourhood_id)
+    if hood is None or hood.centre_id != centre.id:
+        return False
+    session.delete(hood)
+    session.flush()
+    return True
+
+
+def neighbourhoods_of(session: Session, centre: Centre) -> list[Neighbourhood]:
+    """A centre's neighbourhoods, by name."""
+    return list(session.scalars(select(Neighbourhood).where(Neighbourhood.centre_id == centre.id)
+                                .order_by(Neighbourhood.name)))
 
 
 def load_neighbourhoods(session: Session, centre: Centre, handle: TextIO | str) -> int:

@@ -66,6 +66,7 @@ def _build(settings: Settings) -> Flask:
     from web.insight.views import bp as insight_bp
     from web.main.views import bp as main_bp
     from web.organiser.views import bp as organiser_bp
+    from web.neighbourhoods.views import bp as neighbourhoods_bp
     from web.profile import cli as profile_cli
     from web.profile.views import bp as profile_bp
 
@@ -94,6 +95,7 @@ def _build(settings: Settings) -> Flask:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(insight_bp)
     app.register_blueprint(profile_bp)
+    app.register_blueprint(neighbourhoods_bp)
     cli.init_app(app)
     profile_cli.init_app(app)
     return app

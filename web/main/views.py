@@ -33,6 +33,8 @@ def _nav_items() -> list[NavItem]:
         items.append(("Run events", "organiser.index"))
     if current_user.is_authenticated and current_user.is_admin:
         items.append(("Centres", "admin.centres"))
+    if current_user.is_authenticated and current_user.is_organiser:
+        items.append(("Neighbourhoods", "neighbourhoods.index"))
     items.append(("Your profile", "profile.summary"))
     items.append(("Account", "auth.account"))
     return [NavItem(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in items]
