@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python -m bench.events_load`` (needs PostgreSQL on 127.0.0.1 and ``wrk``). It
 builds a separate database (``hearth_bench`` by default, never the tests' one), serves Hearth with
 gunicorn on loopback, and drives each URL with wrk for a bounded time, beside a trivial page
-served by the same workers. One table is printed and written to ``bench/results/events_load.json``.
+served by the same workers, first with the 10-second listing cache and then with it off (every
+request searches the database). One table is printed and written to ``bench/results/events_load.json``.
 """
 
 from __future__ import annotations
@@ -185,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--residents", type=int, default=5_000)
     parser.add_argument("--seconds", type=int, default=15, help="wrk duration per URL")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class, e.g. sync or gthread")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (one per core)")
+    parser.add_argument("--worker-class", default="gthread",
+                        help="gunicorn worker class; gthread keeps connections alive, sync closes each one")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--reuse", action="store_true", help="keep the database a previous run built")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
