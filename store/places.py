@@ -97,7 +97,7 @@ def coarsen(lat: float, lon: float) -> tuple[float, float]:
     """Snap a point to Hearth's ~500 m grid (idempotent: a coarse point stays where it is).
 
     >>> coarsen(53.81951, -1.57752)
-    (53.818686, -1.576565)
+    (53.819866, -1.576752)
     >>> coarsen(*coarsen(53.81951, -1.57752)) == coarsen(53.81951, -1.57752)
     True
     """

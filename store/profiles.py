@@ -113,7 +113,7 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """The geodesic distance between two (lat, lon) points in km (geopy.distance).
 
     >>> round(distance_km((53.8195, -1.5775), (53.8113, -1.5660)), 2)
-    1.16
+    1.19
     """
     return float(geodesic(a, b).km)
 
