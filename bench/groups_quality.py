@@ -83,13 +83,15 @@ def run(sizes: Sequence[int] = (12, 16, 20), seeds: int = 5, *, lo: int = 4, hi:
         rows.append(row)
     exact = np.array([r["exact_s"] for r in records])
     rows.append({"method": "exact (CBC)", "mean %": 100.0, "worst %": 100.0,
-                 **{f"n={n} %": 100.0 for n in sizes}, "mean s": float(exact.mean()), "max s": float(exact.max())})
+                 **{f"n={n} %": 100.0 for n in sizes}, "mean s": float(exact.mean()),
+                 "max s": float(exact.max())})
     return rows, records
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, print one table and write ``bench/results/groups_quality.json``."""
-    parser = argparse.ArgumentParser(prog="python -m bench.groups_quality", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.groups_quality",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="12,16,20", help="comma-separated member counts")
     parser.add_argument("--seeds", type=int, default=5, help="instances per size")
     parser.add_argument("--size", default="4-8", help="group size range")

@@ -66,7 +66,8 @@ def run(sizes: Sequence[int] = (1000, 10_000, 100_000), *, seed: int = 0, kmc_up
         if n <= kmc_up_to:
             k = go("kmc", n, seed)
             row.update({"kmc s": k["seconds"], "kmc cpu s": k["cpu_seconds"], "kmc peak MB": k["peak_mb"],
-                        "kmc objective": k["objective"], "kmc worst tenth": k["worst_tenth"], "objective ratio": h["objective"] / k["objective"],
+                        "kmc objective": k["objective"], "kmc worst tenth": k["worst_tenth"],
+                        "objective ratio": h["objective"] / k["objective"],
                         "time ratio": h["seconds"] / k["seconds"]})
         else:
             row.update({"kmc s": "skipped (too long)", "kmc objective": "skipped"})
@@ -78,13 +79,15 @@ def run(sizes: Sequence[int] = (1000, 10_000, 100_000), *, seed: int = 0, kmc_up
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, print one table and write ``bench/results/groups_scale.json``."""
-    parser = argparse.ArgumentParser(prog="python -m bench.groups_scale", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.groups_scale",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated member counts")
     parser.add_argument("--kmc-up-to", type=int, default=100_000,
                         help="skip the k-means-constrained baseline above this many members")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name", default="groups_scale", help="result file name")
-    parser.add_argument("--in-process", action="store_true", help="measure in this process (no fresh process)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="measure in this process (no fresh process)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
     rows = run(sizes, seed=args.seed, kmc_up_to=args.kmc_up_to, isolate=not args.in_process)

@@ -9,9 +9,9 @@ import numpy as np
 
 from matcher._explain import reason
 from matcher._rules import Rules
-from matcher.compat import compatibility_pairs, haversine_km, unit_rows
+from matcher.compat import haversine_km, unit_rows
 from matcher.members import Members, Venues
-from matcher.objective import Objective, summarise
+from matcher.objective import Objective, member_satisfaction, pair_lookup, pairs_within, summarise
 
 __all__ = ["Group", "Grouping", "groups_of", "build_grouping"]
 
@@ -77,32 +77,6 @@ def groups_of(labels: np.ndarray) -> list[np.ndarray]:
     return [g for g in np.split(order, cuts) if len(g)] if len(order) else []
 
 
-def _pairs_within(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All pairs ``(i, j, group)`` inside each group, built per group size without Python loops."""
-    I, J, K = [np.zeros(0, np.intp)], [np.zeros(0, np.intp)], [np.zeros(0, np.intp)]
-    sizes = np.array([len(g) for g in groups])
-    for s in np.unique(sizes):
-        ks = np.flatnonzero(sizes == s)
-        M = np.stack([groups[k] for k in ks])
-        iu, ju = np.triu_indices(int(s), 1)
-        I.append(M[:, iu].ravel())
-        J.append(M[:, ju].ravel())
-        K.append(np.repeat(ks, len(iu)))
-    return np.concatenate(I), np.concatenate(J), np.concatenate(K)
-
-
-def _pair_lookup(I, J, n, keys_i, keys_j, values):
-    """Values of sparse pairs ``(keys_i < keys_j)`` at the pairs ``(I, J)``; 0 where absent."""
-    if not len(keys_i):
-        return np.zeros(len(I))
-    keys = keys_i.astype(np.int64) * n + keys_j
-    order = np.argsort(keys)
-    keys, values = keys[order], values[order]
-    q = np.minimum(I, J).astype(np.int64) * n + np.maximum(I, J)
-    pos = np.clip(np.searchsorted(keys, q), 0, len(keys) - 1)
-    return np.where(keys[pos] == q, values[pos], 0.0)
-
-
 def _centroids(members: Members, groups, gid, rows):
     p, l = np.radians(members.lat[rows]), np.radians(members.lon[rows])
     G = len(groups)
@@ -119,19 +93,13 @@ def build_grouping(members: Members, labels, *, lam: float, social, past, venues
     G = len(groups)
     rows = np.concatenate(groups) if G else np.zeros(0, np.intp)
     gid = np.repeat(np.arange(G), [len(g) for g in groups]).astype(np.intp)
-    I, J, K = _pairs_within(groups) if G else (np.zeros(0, np.intp),) * 3
-    C = compatibility_pairs(I, J, members.interests, members.values, members.availability)
-    D = haversine_km(members.lat[I], members.lon[I], members.lat[J], members.lon[J])
-    W = C - lam * D + _pair_lookup(I, J, n, *social)
-    sizes = np.zeros(n)
-    sizes[rows] = np.bincount(gid, minlength=G)[gid]
-    sums = np.bincount(I, W, n) + np.bincount(J, W, n)
-    sat = np.where(sizes >= 2, sums / np.maximum(sizes - 1, 1), 0.0)
+    I, J, K = pairs_within(groups)
+    sat = member_satisfaction(members, groups, distance_weight=lam, social=social, pairs=(I, J, K))
     U, ok = unit_rows(members.interests)
     both = ok[I] & ok[J]
     cos_sum = np.bincount(K, np.where(both, np.einsum("kd,kd->k", U[I], U[J]), 0.0), G)
     cos_n = np.bincount(K, both.astype(float), G)
-    met = np.bincount(K, _pair_lookup(I, J, n, past[0], past[1], np.ones(len(past[0]))), G)
+    met = np.bincount(K, pair_lookup(I, J, n, past[0], past[1], np.ones(len(past[0]))), G)
     score = np.bincount(gid, sat[rows], G) / np.maximum(np.bincount(gid, minlength=G), 1)
     if venues is None or not len(venues):
         clat, clon = _centroids(members, groups, gid, rows)
