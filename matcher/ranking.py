@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from matcher.ranking_features import ContentModel
 from matcher.ranking_query import score_candidates
@@ -113,7 +114,7 @@ class Recommendation:
         return {"id": self.event_id, "score": round(float(self.score), 6), "reason": self.reason}
 
 
-class EventRanker:
+class EventRanker(BaseEstimator):
     """Rank upcoming events for a member from what was known at a given time.
 
     Eight signals, each in [0, 1] with 0.5 or a constant when unknown: ``content`` (TF-IDF cosine

@@ -122,7 +122,10 @@ def test_deterministic_across_fits():
 
 
 def test_fit_follows_scikit_learn_conventions():
+    from sklearn.base import clone
+
     ranker = EventRanker(half_life_days=30.0)
+    assert clone(ranker).get_params()["half_life_days"] == 30.0
     assert vars(ranker)["half_life_days"] == 30.0 and not hasattr(ranker, "weights_")
     assert ranker.fit(TOWN_EVENTS) is ranker and ranker.weights_ == {
         s: float(DEFAULT_WEIGHTS[s]) for s in SIGNALS}
