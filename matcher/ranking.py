@@ -218,10 +218,9 @@ class EventRanker(BaseEstimator):
                 member_ids.append(record.member_id)
             at = np.nan if record.at is None else _utc(record.at).timestamp()
             key = (record.member_id, self.event_index_[record.event_id])
-            old = rows.get(key, np.inf)
-            rows[key] = at if math.isnan(old) or (not math.isnan(at) and at < old) else old
-            if math.isinf(rows[key]):
-                rows[key] = np.nan
+            # a pair listed twice keeps its earliest known sign-up time
+            known = [v for v in (rows.get(key, np.nan), at) if not math.isnan(v)]
+            rows[key] = min(known) if known else np.nan
         self.member_ids_ = member_ids
         self.member_index_ = {m: i for i, m in enumerate(member_ids)}
         self.att_member_ = np.array([self.member_index_[m] for m, _ in rows], dtype=int)

@@ -24,7 +24,7 @@ def _timestamp(as_of: datetime | None) -> float:
     return as_of.timestamp()
 
 
-def _candidates(r, member: int, ids: Iterable[str] | None, t: float, own: np.ndarray) -> np.ndarray:
+def _candidates(r, ids: Iterable[str] | None, t: float, own: np.ndarray) -> np.ndarray:
     if ids is None:
         idx = np.arange(r.n_events_)
     else:
@@ -80,7 +80,7 @@ def score_candidates(r, member_id: str, candidate_ids: Iterable[str] | None,
     visible = past | (r.att_at_ < t)  # NaN sign-up times compare False
     mine = r.att_member_ == member
     own = np.unique(r.att_event_[mine & visible]) if member >= 0 else np.zeros(0, dtype=int)
-    cand = _candidates(r, member, candidate_ids, t, own)
+    cand = _candidates(r, candidate_ids, t, own)
     n = cand.size
     t_ref = t if np.isfinite(t) else (float(r.start_.max()) + 1.0 if r.n_events_ else 0.0)
 

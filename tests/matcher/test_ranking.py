@@ -99,6 +99,14 @@ def test_candidates_narrow_the_choice_and_unknown_ids_fail():
         ranker.rank("ann", ["nope"], as_of=T0)
 
 
+def test_a_pair_listed_twice_keeps_its_earliest_known_sign_up():
+    records = [("ann", "walk"), ("ann", "walk", day(-3)), ("ann", "walk", day(-5))]
+    ranker = EventRanker().fit(TOWN_EVENTS, records)
+    assert ranker.att_at_.tolist() == [day(-5).timestamp()]
+    assert "walk" not in order(ranker, "ann", as_of=day(-4))
+    assert "walk" in order(ranker, "ann", as_of=day(-6))
+
+
 def test_bad_inputs_are_refused():
     with pytest.raises(ValueError, match="unknown signal"):
         EventRanker(weights={"charisma": 1.0}).fit(TOWN_EVENTS)
