@@ -136,8 +136,8 @@ def _decide(readings: list[_Reading], settings: Settings) -> Place:
         inside = [r for r in readings if haversine_km((r.place.lat, r.place.lon), (lat, lon)) <= radius]
         if not inside:
             raise OutsideServiceArea(
-                f"That place is outside the area Hearth covers here (within {radius:g} km of the "
-                "centres). If you live nearby, try your postcode or your neighbourhood's name."
+                "That place is outside the area Hearth covers here. If you live nearby, try your "
+                "postcode or the name of your neighbourhood."
             )
         readings = inside
     distinct: list[_Reading] = []
