@@ -45,7 +45,7 @@ def _rank_event(o: Occurrence) -> RankEvent:
     return RankEvent(
         id=str(o.id), title=event.title, description=event.description or "", tags=tuple(event.tags),
         lat=point[0] if point else None, lon=point[1] if point else None,
-        start=o.starts_at, host=f"centre:{event.centre_id}",
+        start=o.starts_at, host=event.centre.name,
     )
 
 
