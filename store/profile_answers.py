@@ -72,10 +72,11 @@ def _choices(field: str, raw: Any, problems: dict[str, str]) -> list[str]:
     if isinstance(raw, (str, bytes)) or not hasattr(raw, "__iter__"):
         problems[field] = "Please choose from the options shown."
         return []
-    picked = list(dict.fromkeys(raw))
+    picked = list(raw)
     if not all(isinstance(k, str) and k in _KEYS[field] for k in picked):
         problems[field] = "Please choose from the options shown."
         return []
+    picked = list(dict.fromkeys(picked))
     order = {k: i for i, k in enumerate(_ordered(field))}
     return sorted(picked, key=order.__getitem__)
 

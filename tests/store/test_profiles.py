@@ -18,6 +18,7 @@ from store.homes import confirm_home, coarse_place, understand_home
 from store.places import GRID_M, coarsen, haversine_km, is_coarse, load_neighbourhoods, load_postcodes
 from store.profile_answers import ProfileError, matcher_profile
 from store.profile_vectors import StoredVectorizer, current_vectorizer, load_vectors, refit_vectors, vector_of
+from store import taxonomy as tx
 from store.profiles import Profile, distance_km, get_profile, home_point, matchable_user_ids, save_step
 from tests.factories import make_centre, make_user
 
@@ -200,3 +201,40 @@ def test_the_demo_town_has_varied_profiles_with_coarse_homes_and_vectors(db, set
     assert db.scalar(select(func.count()).select_from(StoredVectorizer)) == 1
     rosa = get_profile(db, result.residents[0].id)
     assert rosa.include_in_matching and rosa.paused_until is None
+
+
+# -- properties of the answer checks -------------------------------------------------------
+_ANYTHING = st.recursive(
+    st.none() | st.booleans() | st.integers(-10, 100) | st.floats(allow_nan=True) | st.text(max_size=12)
+    | st.dates(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+_FIELDS = ["interests", "about", "value_answers", "availability", "wants", "group_size", "frequency", "new_faces",
+           "travel_km", "travel_mode", "access_needs", "dietary", "languages", "include_in_matching",
+           "show_first_name", "paused_until"]
+
+
+@given(st.sampled_from(["interests", "values", "meeting", "needs"]),
+       st.dictionaries(st.sampled_from(_FIELDS), _ANYTHING, max_size=5))
+@hsettings(max_examples=400, deadline=None)
+def test_any_tampered_answers_give_a_clear_error_or_clean_values(step, answers):
+    from store.profile_answers import clean_step
+
+    try:
+        clean = clean_step(step, answers)
+    except ProfileError as error:
+        assert error.problems and all(isinstance(m, str) and m for m in error.problems.values())
+        return
+    assert set(clean) <= set(_FIELDS)
+
+
+@given(st.lists(st.sampled_from(list(tx.INTEREST_TAGS)), max_size=8),
+       st.dictionaries(st.sampled_from([i.key for i in tx.VALUE_ITEMS]), st.integers(1, 6), max_size=20))
+@hsettings(max_examples=100, deadline=None)
+def test_valid_answers_round_trip(interests, values):
+    from store.profile_answers import clean_step
+
+    assert clean_step("interests", {"interests": interests})["interests"] == \
+        [t for t in tx.INTEREST_TAGS if t in set(interests)]
+    assert clean_step("values", {"value_answers": values})["value_answers"] == dict(sorted(values.items()))
