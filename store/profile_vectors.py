@@ -25,6 +25,7 @@ from store.profile_answers import matcher_profile
 
 __all__ = [
     "StoredVectorizer",
+    "AUTO_REFIT_UP_TO",
     "new_vectorizer",
     "current_vectorizer",
     "store_vectorizer",
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 _DTYPE = np.dtype("<f8")
+AUTO_REFIT_UP_TO = 2000
+"""Up to this many profiles, the vectorizer refits itself each time their number doubles."""
 
 
 class StoredVectorizer(Base):
@@ -125,9 +128,26 @@ def vector_of(profile) -> np.ndarray | None:
     return np.frombuffer(profile.vector, dtype=_DTYPE).copy()
 
 
+def _outgrown(session: Session) -> bool:
+    """Whether a young vectorizer has seen under half of today's profiles (then it refits itself)."""
+    from store.profiles import Profile
+
+    seen = session.scalar(select(StoredVectorizer.profiles_seen).order_by(StoredVectorizer.id.desc()).limit(1))
+    count = session.scalar(select(func.count()).select_from(Profile)) or 0
+    return seen is not None and count <= AUTO_REFIT_UP_TO and count >= 2 * max(seen, 1)
+
+
 def refresh_vector(session: Session, profile) -> None:
-    """Recompute one profile's vector with the vectorizer in use (fitting the first if needed)."""
-    vectorizer = current_vectorizer(session) or _first_vectorizer(session)
+    """Recompute one profile's vector with the vectorizer in use.
+
+    The first save fits the first vectorizer. While Hearth is young (up to ``AUTO_REFIT_UP_TO``
+    profiles), a save that doubles the number of profiles since the last fit refits on all of
+    them and recomputes every vector, so early vectors do not rest on one person's answers.
+    """
+    vectorizer = current_vectorizer(session)
+    if vectorizer is None or _outgrown(session):
+        refit_vectors(session)
+        return
     profile.vector = _encode(vectorizer.transform([matcher_profile(profile)])[0])
     profile.vector_version = vectorizer.version
     session.flush()

@@ -238,3 +238,17 @@ def test_valid_answers_round_trip(interests, values):
     assert clean_step("interests", {"interests": interests})["interests"] == \
         [t for t in tx.INTEREST_TAGS if t in set(interests)]
     assert clean_step("values", {"value_answers": values})["value_answers"] == dict(sorted(values.items()))
+
+
+def test_a_young_vectorizer_refits_as_profiles_double(db):
+    users = [make_user(db) for _ in range(4)]
+    save_step(db, users[0].id, "interests", {"interests": ["chess"]})
+    first = current_vectorizer(db).version
+    save_step(db, users[1].id, "interests", {"interests": ["walking"], "about": "walks by the river"})
+    second = current_vectorizer(db).version
+    assert second != first
+    assert {p.vector_version for p in db.scalars(select(Profile))} == {second}  # everyone recomputed
+    save_step(db, users[2].id, "interests", {"interests": ["yoga"]})
+    assert current_vectorizer(db).version == second  # 3 < 2 x 2: no refit yet
+    save_step(db, users[3].id, "interests", {"interests": ["baking"]})
+    assert current_vectorizer(db).version != second
