@@ -87,7 +87,16 @@ def _centroids(members: Members, groups, gid, rows):
 
 
 def build_grouping(members: Members, labels, *, lam: float, social, past, venues: Venues | None) -> Grouping:
-    """Score every member and group, choose venues, write reasons; groups sorted best first."""
+    """Score every member and group, choose venues, write reasons; groups sorted best first.
+
+    Examples
+    --------
+    >>> m = Members.from_arrays("abcd", [51.5] * 4, [-0.1] * 4, [[1, 0], [1, 0], [0, 1], [0, 1]])
+    >>> empty = (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0))
+    >>> g = build_grouping(m, np.array([0, 0, -1, -1]), lam=0.05, social=empty, past=empty[:2], venues=None)
+    >>> [grp.members for grp in g.groups], g.unplaced, g.objective.mean
+    ([('a', 'b')], ('c', 'd'), 0.5)
+    """
     n = len(members)
     groups = groups_of(np.asarray(labels))
     G = len(groups)

@@ -49,6 +49,17 @@ class Rules:
     A group is feasible when its members share a time slot (members who stated none fit any
     slot) and everyone is within their ``travel_km`` of the meeting place: the best venue that
     meets all their needs when venues are given, otherwise the group's centroid.
+
+    Examples
+    --------
+    >>> m = Members.from_arrays("abc", [51.50, 51.51, 51.60], [-0.1] * 3, [[1]] * 3,
+    ...                         travel_km=[2, 2, 2], needs=[["step_free"], [], []])
+    >>> v = Venues.from_arrays(["hall", "pub"], [51.505, 51.505], [-0.1, -0.1], [["step_free"], []])
+    >>> rules = Rules(m, v)
+    >>> rules.check([0, 1]), rules.check([0, 2]), rules.meeting([0, 1])[0]
+    (True, False, 0)
+    >>> rules.forbidden_pairs()[0].tolist()
+    [False, False, True]
     """
 
     def __init__(self, members: Members, venues: Venues | None = None):
