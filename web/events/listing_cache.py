@@ -25,6 +25,8 @@ class ListingCache:
         self.size = size
         self._items: OrderedDict[object, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
+        self._refreshing: set = set()
+        self._generation = 0  # bumped by clear(): a page computed before a change is not kept
 
     def get(self, key, default=None):
         if self.seconds <= 0:
@@ -45,9 +47,38 @@ class ListingCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    def fetch(self, key, compute):
+        """The fresh value for ``key``, computing it once when needed.
+
+        While one thread recomputes an expired entry, the others are given the previous value
+        (at most one refresh old) instead of all computing the same page at once.
+        """
+        if self.seconds <= 0:
+            return compute()
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None and (item[0] >= time.monotonic() or key in self._refreshing):
+                self._items.move_to_end(key)
+                return item[1]
+            self._refreshing.add(key)
+            generation = self._generation
+        try:
+            value = compute()
+            with self._lock:
+                if generation == self._generation:
+                    self._items[key] = (time.monotonic() + self.seconds, value)
+                    self._items.move_to_end(key)
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._generation += 1
 
 
 def listing_cache() -> ListingCache:

@@ -76,6 +76,22 @@ def _query(form: SearchForm, origin) -> EventQuery:
     )
 
 
+def _browse_body(origin) -> Markup:
+    """The filters and one page of results, rendered (what the listing cache keeps)."""
+    form = SearchForm(request.args)
+    page, problem = None, None
+    if form.validate():
+        try:
+            page = search_events(db_session(), _query(form, origin))
+        except EventError as exc:
+            problem = str(exc)
+    return Markup(render_template(
+        "events/_browse_body.html", form=form, page=page, problem=problem, origin=origin,
+        wants_distance=bool(form.within.data) or form.sort.data == "nearest",
+        args=request.args.to_dict(flat=False),
+    ))
+
+
 @bp.route("/")
 def browse():
     cache = listing_cache()
@@ -86,21 +102,7 @@ def browse():
             origin = home_point_of(current_user.id)
             cache.put(("home", current_user.id), origin)
     key = (tuple(sorted(request.args.items(multi=True))), current_user.is_authenticated, origin)
-    body = cache.get(key)
-    if body is None:
-        form = SearchForm(request.args)
-        page, problem = None, None
-        if form.validate():
-            try:
-                page = search_events(db_session(), _query(form, origin))
-            except EventError as exc:
-                problem = str(exc)
-        body = Markup(render_template(
-            "events/_browse_body.html", form=form, page=page, problem=problem, origin=origin,
-            wants_distance=bool(form.within.data) or form.sort.data == "nearest",
-            args=request.args.to_dict(flat=False),
-        ))
-        cache.put(key, body)
+    body = cache.fetch(key, lambda: _browse_body(origin))
     return render_template("events/browse.html", body=body)
 
 
