@@ -107,7 +107,7 @@ def check_constraints(members, size, blocks, venues, result):
     assert not seen & set(result.unplaced)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_every_hard_constraint_holds(inst):
     members, size, blocks, venues, seed = inst
@@ -134,7 +134,7 @@ def test_objective_equals_plain_loop_computation(n, seed, lam):
         assert math.isclose(g.score, sub_mean, abs_tol=1e-9)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(instances())
 def test_deterministic_for_a_seed(inst):
     members, size, blocks, venues, seed = inst
