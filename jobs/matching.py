@@ -12,7 +12,7 @@ from store.jobruns import set_progress
 from store.matching import FANOUT_SIZE, plan_regions, run_matching, upcoming_slots
 from store.recommendations import refresh_recommendations
 
-__all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs"]
+__all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs", "refit_profile_vectors"]
 
 
 @job("run_match", retries=3, retry_delay=20)
@@ -83,3 +83,14 @@ def refresh_recs(ctx: JobContext, user_id: int | None = None) -> int:
         ranked = refresh_recommendations(session, user_ids=[user_id] if user_id else None)
         run.counts = {"residents": ranked}
     return ranked
+
+
+@job("refit_vectors", retries=1, retry_delay=300)
+def refit_profile_vectors(ctx: JobContext) -> int:
+    """Refit the profile vectorizer on everyone's answers and recompute every vector (nightly)."""
+    from store.profile_vectors import refit_vectors
+
+    with tracked_run(ctx, kind="vectors", key="all") as (session, run):
+        version, count = refit_vectors(session)
+        run.counts = {"profiles": count, "version": version}
+    return count

@@ -22,6 +22,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("send_reminders", minute="*/15", why="48-hour and 2-hour reminders to everyone with a seat"),
     Periodic("close_meetings", minute="*/30", why="mark met groups and ask how it went"),
     Periodic("weekly_checkin", minute="0", hour="10", day_of_week="1", why="the weekly connectedness check-in"),
+    Periodic("refit_vectors", minute="0", hour="3", why="refit the profile vectorizer on everyone's answers"),
     Periodic("refresh_recommendations", minute="30", hour="3", why="recommended events for everyone, nightly"),
     Periodic("graph_snapshot", minute="0", hour="2", why="each centre's match graph, figures and layout, nightly"),
 )

@@ -143,3 +143,21 @@ def test_delete_account_needs_the_password(client, db, offered):
     page = post_form(client, "/account/delete", {"password": PASSWORD}, follow_redirects=True).get_data(as_text=True)
     assert "have been deleted" in page
     assert db.scalar(select(User).where(User.email == email)) is None
+
+
+def test_pausing_in_the_profile_takes_back_offers(client, db, offered):
+    from datetime import date, timedelta
+
+    group, _, _ = offered
+    seat = group.seats[0]
+    login(client, seat.user.email)
+    post_form(client, "/profile/needs", {"include_in_matching": "y", "show_first_name": "y",
+                                         "paused_until": (date.today() + timedelta(days=20)).isoformat()})
+    db.refresh(seat)
+    assert seat.status == SeatStatus.WITHDRAWN
+
+
+def test_a_new_resident_is_invited_to_start_a_profile(client, db):
+    person = make_user(db)
+    page = login(client, person.email).get_data(as_text=True)
+    assert "Start my profile" in page

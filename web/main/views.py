@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from store.group_offers import describe, groups_for_user
 from store.outbox import Message, messages_for
+from store.profiles import get_profile
 from store.recommendations import recommendations_for
 from store.db import utcnow
 from web.db import db_session
@@ -50,8 +51,10 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
     session = db_session()
+    profile = get_profile(session, current_user.id)
     return render_template(
         "main/home.html",
+        needs_profile=current_user.role.value == "resident" and (profile is None or not profile.has_home),
         recommendations=recommendations_for(session, current_user.id),
         group_seats=[(seat, describe(session, seat.group))
                      for seat in groups_for_user(session, current_user.id, include_past=False)],

@@ -15,8 +15,9 @@ from store import taxonomy as tx
 from store.geocoding import AmbiguousPlace, GeocodingError, Place
 from store.homes import TOWN_PRECISION_M, confirm_home, neighbourhood_choices, understand_home
 from store.profile_answers import STEP_TITLES, STEPS, ProfileError
+from store.group_offers import withdraw_open_offers
 from store.profiles import get_profile, is_matchable, next_step, save_step
-from web.db import db_session
+from web.db import db_session, enqueue_after_commit
 from web.profile.forms import STEP_FORMS, LocationConfirmForm, LocationSearchForm, PlaceChoiceForm, value_field_name
 
 __all__ = ["bp"]
@@ -186,7 +187,7 @@ def step(step: str):
     form = STEP_FORMS[step](data=_initial(step, profile)) if request.method == "GET" else STEP_FORMS[step]()
     if form.validate_on_submit():
         try:
-            save_step(session, current_user.id, step, _answers(step, form))
+            saved = save_step(session, current_user.id, step, _answers(step, form))
         except ProfileError as exc:
             session.rollback()
             for field, message in exc.problems.items():
@@ -195,6 +196,10 @@ def step(step: str):
                 else:
                     flash(message, "error")
         else:
+            if step == "needs" and not is_matchable(saved):
+                for occurrence_id in withdraw_open_offers(session, _settings(), current_user.id):
+                    enqueue_after_commit("run_match", occurrence_id)
+            enqueue_after_commit("refresh_recommendations", current_user.id)
             flash("Saved." if step != "needs" else "Saved. Thank you for telling us about yourself.", "success")
             return _after_saving(step)
     return render_template(f"profile/{step}.html", form=form, progress=_progress(step), tx=tx)
