@@ -90,7 +90,7 @@ def reason(
         parts.append(f"you all value {join_names(v_all)}")
     if met_before:
         parts.append(f"{met_before} pair{'s' if met_before > 1 else ''} of you have met before")
-    where = f" to {venue}" if venue is not None else ""
+    where = "" if venue is None else f" to {venue}" if isinstance(venue, str) else f" to venue {venue}"
     parts.append(f"the farthest trip{where} is {farthest_km:.1f} km")
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."

@@ -76,6 +76,8 @@ class Rules:
             vocab: dict = {}
             self.need = feature_masks(members.needs, vocab)
             self.offer = feature_masks(self.venues.features, vocab)
+            if len(vocab) < 63:
+                self.need, self.offer = self.need.astype(np.int64), self.offer.astype(np.int64)
             self.dv = haversine_matrix(members.lat, members.lon, self.venues.lat, self.venues.lon)
         self.trivial = self.avail is None and self.venues is None and not self.limited
 
@@ -116,8 +118,11 @@ class Rules:
         if self.venues is not None:
             need = 0
             for r in rows:
-                need |= self.need[r]
-            fits = np.array([(o & need) == need for o in self.offer], dtype=bool)
+                need |= int(self.need[r])
+            if self.offer.dtype == np.int64:
+                fits = (self.offer & need) == need
+            else:
+                fits = np.array([(o & need) == need for o in self.offer], dtype=bool)
             trips = self.dv[rows]
             fits &= (trips <= self.travel[rows, None] + 1e-9).all(axis=0)
             if not fits.any():
