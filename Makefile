@@ -34,10 +34,14 @@ run: setup
 test: setup chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup
+# Benchmarks: each prints one table and writes bench/results/<name>.json. Not part of `make test`.
+bench: setup chromium
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.groups_quality
 	$(BIN)/python -m bench.groups_scale
 	$(BIN)/python -m bench.ranking
+	$(BIN)/python -m bench.graph_render
+	$(BIN)/python -m bench.events_load
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

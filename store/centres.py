@@ -38,7 +38,7 @@ class Centre(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisers: Mapped[list["User"]] = relationship(  # noqa: F821
-        secondary=organiser_memberships, back_populates="centres", lazy="selectin"
+        secondary=organiser_memberships, back_populates="centres", lazy="select"
     )
 
     def __repr__(self) -> str:

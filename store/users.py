@@ -47,7 +47,7 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
 
     centres: Mapped[list["Centre"]] = relationship(  # noqa: F821
-        secondary="organiser_memberships", back_populates="organisers", lazy="selectin"
+        secondary="organiser_memberships", back_populates="organisers", lazy="select"
     )
 
     # Flask-Login's protocol, kept free of Flask itself.
