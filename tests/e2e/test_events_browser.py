@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from factories import PASSWORD, make_centre, make_user
+from browsing import log_in
+from factories import make_centre, make_user
 from event_factories import make_organiser, set_home
 from store.outbox import Message
 
@@ -23,12 +24,6 @@ def _people(server):
         return organiser.email
 
 
-def _log_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Hello").wait_for()
 
 
 def test_post_find_sign_up_wait_and_be_promoted(live_server, browser):
@@ -37,7 +32,7 @@ def test_post_find_sign_up_wait_and_be_promoted(live_server, browser):
     day = (date.today() + timedelta(days=6)).isoformat()
 
     organiser = browser.new_context().new_page()
-    _log_in(organiser, url, organiser_email)
+    log_in(organiser, url, organiser_email)
     organiser.get_by_role("link", name="Run events").click()
     organiser.get_by_role("link", name="Post a new event").click()
     organiser.get_by_label("Title").fill("Friday soup and chat")
@@ -52,7 +47,7 @@ def test_post_find_sign_up_wait_and_be_promoted(live_server, browser):
 
     june = browser.new_context().new_page()
     june.on("dialog", lambda dialog: dialog.accept())
-    _log_in(june, url, "june@example.org")
+    log_in(june, url, "june@example.org")
     june.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
     june.get_by_label("How far from home").select_option("5")
     june.get_by_label("The nearest").check()
@@ -65,7 +60,7 @@ def test_post_find_sign_up_wait_and_be_promoted(live_server, browser):
     june.get_by_text("You have a seat").wait_for()
 
     amir = browser.new_context().new_page()
-    _log_in(amir, url, "amir@example.org")
+    log_in(amir, url, "amir@example.org")
     amir.goto(url + "/events/?within=5")
     amir.get_by_role("link", name="Friday soup and chat").click()
     amir.get_by_role("button", name="Join the waiting list").click()
@@ -86,7 +81,7 @@ def test_post_find_sign_up_wait_and_be_promoted(live_server, browser):
 
 def test_event_pages_fit_a_narrow_phone(live_server, page):
     organiser_email = _people(live_server)
-    _log_in(page, live_server.url, organiser_email)
+    log_in(page, live_server.url, organiser_email)
     page.set_viewport_size({"width": 320, "height": 640})
     for path in ("/events/", "/organiser/", "/organiser/events/new"):
         page.goto(live_server.url + path)

@@ -10,18 +10,13 @@ import re
 
 from sqlalchemy import func, select
 
-from factories import PASSWORD, make_centre, make_event, make_resident, make_user
+from browsing import log_in
+from factories import make_centre, make_event, make_resident, make_user
 from store.groups import Group
 from store.matching import run_matching
 from store.users import Role
 
 
-def _log_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Hello").wait_for()
 
 
 def test_graph_figures_csv_and_refusal(live_server, browser):
@@ -42,7 +37,7 @@ def test_graph_figures_csv_and_refusal(live_server, browser):
     page = browser.new_context().new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, url, "olu@example.org")
+    log_in(page, url, "olu@example.org")
     page.goto(url + f"/organiser/centres/{centre_id}/graph")
     page.get_by_role("button", name="Draw it now").click()
     page.get_by_text("Drawing the match graph now").wait_for()
@@ -77,7 +72,7 @@ def test_graph_figures_csv_and_refusal(live_server, browser):
     assert not any(r["name_or_pseudonym"] in ("Rowan5", "Rowan8") for r in rows)
 
     far = browser.new_context().new_page()
-    _log_in(far, url, "far@example.org")
+    log_in(far, url, "far@example.org")
     response = far.goto(url + f"/organiser/centres/{centre_id}/graph")
     assert response.status == 403
     assert "isn't open to you" in far.content()

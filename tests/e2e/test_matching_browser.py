@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
-from factories import PASSWORD, make_centre, make_resident, make_user
+from browsing import log_in
+from factories import make_centre, make_resident, make_user
 from store.events import Occurrence
 from store.groups import Group, GroupMember, SeatStatus
 from store.outbox import Message
@@ -16,12 +17,6 @@ from store.social import Block
 from store.users import Role
 
 
-def _log_in(page, url: str, email: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Hello").wait_for()
 
 
 def _world(server):
@@ -39,7 +34,7 @@ def test_match_accept_feed_feedback_block_and_refill(live_server, browser):
     day = (date.today() + timedelta(days=3)).isoformat()
 
     organiser = browser.new_context().new_page()
-    _log_in(organiser, url, "olu@example.org")
+    log_in(organiser, url, "olu@example.org")
     organiser.goto(url + "/organiser/events/new")
     organiser.get_by_label("Title").fill("Friday supper")
     organiser.get_by_label("Shared meal").check()
@@ -60,7 +55,7 @@ def test_match_accept_feed_feedback_block_and_refill(live_server, browser):
         latecomer = make_resident(session, name="Gus", email="gus@example.org").id
 
     ada = browser.new_context().new_page()
-    _log_in(ada, url, emails[0])
+    log_in(ada, url, emails[0])
     recs = ada.get_by_role("region", name="Recommended for you")
     recs.get_by_text("Friday supper").wait_for()
     assert "Close to you" in recs.inner_text()  # the reason, in words
@@ -77,7 +72,7 @@ def test_match_accept_feed_feedback_block_and_refill(live_server, browser):
 
     ben = browser.new_context().new_page()
     ben.on("dialog", lambda dialog: dialog.accept())
-    _log_in(ben, url, emails[1])
+    log_in(ben, url, emails[1])
     ben.goto(url + "/groups/")
     ben.get_by_role("link", name="Friday supper").click()
     ben.get_by_role("button", name="Not this time").click()
