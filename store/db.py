@@ -108,13 +108,21 @@ class Database:
     def unbind(self) -> None:
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
-    def session(self) -> Session:
-        return self.session_factory()
+    def session(self, *, writer: bool = False) -> Session:
+        """A new session. ``writer``: on SQLite, take the write lock at the start (``BEGIN
+        IMMEDIATE``), so writers queue for it instead of failing when a read went stale."""
+        session = self.session_factory()
+        if writer and self.is_sqlite:
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        return session
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """A session that commits once at the end, or rolls back everything on an error."""
-        session = self.session()
+    def unit_of_work(self, *, writer: bool = True) -> Iterator[Session]:
+        """A session that commits once at the end, or rolls back everything on an error.
+
+        Units of work are writers by default (jobs and commands write); pass ``writer=False``
+        for a read-only one."""
+        session = self.session(writer=writer)
         try:
             yield session
             session.commit()

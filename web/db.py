@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from store.db import Database
@@ -21,7 +21,7 @@ def database() -> Database:
 def db_session() -> Session:
     """This request's session; the request's single commit happens after the view returns."""
     if "db_session" not in g:
-        g.db_session = database().session()
+        g.db_session = database().session(writer=request.method not in ("GET", "HEAD", "OPTIONS"))
     return g.db_session
 
 
