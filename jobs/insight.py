@@ -7,11 +7,11 @@ from sqlalchemy import select
 from jobs.registry import job
 from jobs.runtime import JobContext
 from jobs.tracking import tracked_run
-from store.centres import Centre
+from store.centres import Centre, locate_pending_centres
 from store.jobruns import set_progress
 from store.snapshots import build_snapshot
 
-__all__ = ["graph_snapshot"]
+__all__ = ["graph_snapshot", "geocode_pending"]
 
 
 @job("graph_snapshot", retries=2, retry_delay=60)
@@ -30,3 +30,11 @@ def graph_snapshot(ctx: JobContext, centre_id: int | None = None, requested_by_i
                                       progress=lambda fraction: set_progress(session, run, fraction))
             run.counts = {"members": snapshot.data["summary"]["members"], "edges": len(snapshot.data["edges"])}
     return len(ids)
+
+
+@job("geocode_pending", retries=3, retry_delay=120)
+def geocode_pending(ctx: JobContext) -> dict:
+    """Find map points for anything still waiting for one (centres with only an address)."""
+    with tracked_run(ctx, kind="geocoding", key="pending") as (session, run):
+        run.counts = locate_pending_centres(session, ctx.settings)
+    return run.counts

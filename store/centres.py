@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from store.db import Base, utcnow
 
-__all__ = ["Centre", "organiser_memberships", "Invitation", "create_centre", "slugify", "timezone_at"]
+__all__ = ["Centre", "organiser_memberships", "Invitation", "create_centre", "slugify", "timezone_at", "locate_pending_centres"]
 
 organiser_memberships = Table(
     "organiser_memberships",
@@ -121,3 +121,23 @@ def create_centre(
     session.add(centre)
     session.flush()
     return centre
+
+
+def locate_pending_centres(session: Session, settings) -> dict:
+    """Give a map point (and so a time zone) to centres that have an address but no point yet,
+    e.g. created without coordinates or while the geocoder was unavailable. Safe to run twice."""
+    from store.geocoding import GeocodingError, geocode
+
+    counts = {"located": 0, "not_found": 0}
+    pending = session.scalars(select(Centre).where(Centre.lat.is_(None), Centre.address != "").order_by(Centre.id))
+    for centre in pending:
+        try:
+            place = geocode(session, settings, centre.address)
+        except GeocodingError:
+            counts["not_found"] += 1
+            continue
+        centre.lat, centre.lon = place.lat, place.lon
+        centre.timezone = timezone_at(place.lat, place.lon)
+        counts["located"] += 1
+    session.flush()
+    return counts

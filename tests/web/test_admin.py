@@ -95,3 +95,10 @@ def test_organiser_is_not_an_admin(client, db):
 
 def app_settings(client):
     return client.application.extensions["hearth.settings"]
+
+
+def test_a_centre_with_only_an_address_gets_its_point_from_the_geocoding_job(client, db):
+    _admin(client, db)
+    post_form(client, "/admin/centres", {"name": "Town Hall Centre", "address": "Leeds"}, follow_redirects=True)
+    centre = db.scalar(select(Centre).where(Centre.name == "Town Hall Centre"))
+    assert centre.lat is not None and abs(centre.lat - 53.80) < 0.1 and centre.timezone == "Europe/London"

@@ -10,7 +10,7 @@ from store import accounts
 from store.centres import Centre, Invitation, create_centre
 from web.access import admin_required
 from web.admin.forms import CentreForm, InviteForm
-from web.db import db_session
+from web.db import db_session, enqueue_after_commit
 
 __all__ = ["bp"]
 
@@ -39,6 +39,8 @@ def centres():
                 session.rollback()
                 form.name.errors.append(str(exc))
             else:
+                if centre.lat is None and centre.address:
+                    enqueue_after_commit("geocode_pending")
                 flash(f"{centre.name} is ready. Now invite its organisers.", "success")
                 return redirect(url_for("admin.centre", centre_id=centre.id))
     rows = list(session.scalars(select(Centre).order_by(Centre.name)))
