@@ -47,18 +47,74 @@ def latest_snapshot(session: Session, centre_id: int) -> GraphSnapshot | None:
     )
 
 
-def _layout(G: nx.Graph, seed: int) -> dict:
-    """Positions for every member: ForceAtlas2 where networkx has it, else a spring layout."""
-    if G.number_of_nodes() == 0:
-        return {}
+def _affinity(G: nx.Graph) -> nx.Graph:
+    """The member graph with positive edge weights (ties, else compatibility, at least 0.05), for
+    communities and layout, which need weights above zero."""
     weighted = nx.Graph()
     weighted.add_nodes_from(G.nodes)
     for u, v, data in G.edges(data=True):
-        weighted.add_edge(u, v, weight=max(0.05, float(data.get("tie") or data.get("weight") or 0.1)))
+        weighted.add_edge(u, v, weight=max(0.05, float(data.get("tie") or data.get("weight") or 0.0)))
+    return weighted
+
+
+#: Up to this many members, one force-directed layout; above it, each community is laid out on
+#: its own and the communities are placed by a layout of the community graph (near-linear).
+DIRECT_LAYOUT_MAX = 800
+
+
+def _force_layout(graph: nx.Graph, seed: int, iterations: int) -> dict:
+    if graph.number_of_nodes() <= 2 or graph.number_of_edges() == 0:
+        return nx.circular_layout(graph) if graph.number_of_nodes() else {}
     layout = getattr(nx, "forceatlas2_layout", None)
     if layout is not None:
-        return layout(weighted, max_iter=150, seed=seed, weight="weight", scaling_ratio=2.0)
-    return nx.spring_layout(weighted, seed=seed, iterations=60, weight="weight")
+        return layout(graph, max_iter=iterations, seed=seed, weight="weight", scaling_ratio=2.0)
+    return nx.spring_layout(graph, seed=seed, iterations=iterations, weight="weight")
+
+
+def _separate(positions: dict) -> dict:
+    """Nudge members who landed on the same spot (e.g. people with no links yet) onto a small
+    spiral around it, so every dot can be seen and clicked."""
+    seen: dict[tuple, int] = {}
+    out = {}
+    for node, (x, y) in positions.items():
+        key = (round(float(x), 3), round(float(y), 3))
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        if k:
+            angle, radius = k * 2.399963, 0.15 * np.sqrt(k)
+            x, y = x + radius * np.cos(angle), y + radius * np.sin(angle)
+        out[node] = (float(x), float(y))
+    return out
+
+
+def _layout(weighted: nx.Graph, communities: list[set], seed: int) -> dict:
+    """Positions for every member, computed ahead of time so the browser runs no layout."""
+    n = weighted.number_of_nodes()
+    if n <= DIRECT_LAYOUT_MAX:
+        return _separate(_force_layout(weighted, seed, 120))
+    community_of = {node: k for k, part in enumerate(communities) for node in part}
+    between = nx.Graph()
+    between.add_nodes_from(range(len(communities)))
+    for u, v, data in weighted.edges(data=True):
+        a, b = community_of[u], community_of[v]
+        if a != b:
+            w = between.get_edge_data(a, b, {"weight": 0.0})["weight"]
+            between.add_edge(a, b, weight=w + data["weight"])
+    centres = _force_layout(between, seed, 200)
+    spread = np.sqrt(n)
+    positions = {}
+    for k, part in enumerate(communities):
+        sub = weighted.subgraph(part)
+        local = (_force_layout(sub, seed + k, 60) if len(part) <= DIRECT_LAYOUT_MAX
+                 else nx.spectral_layout(sub, weight="weight"))
+        pts = np.array([local[node] for node in part], dtype=float).reshape(len(part), 2)
+        pts -= pts.mean(axis=0)
+        radius = np.abs(pts).max() or 1.0
+        pts *= 0.5 * np.sqrt(len(part)) / radius
+        cx, cy = (np.asarray(centres.get(k, (0.0, 0.0))) * spread)
+        for node, (x, y) in zip(part, pts):
+            positions[node] = (cx + x, cy + y)
+    return _separate(positions)
 
 
 def _groups(session: Session, centre_id: int, since: datetime) -> list[Group]:
@@ -89,10 +145,14 @@ def build_snapshot(
     G = build_member_graph(members, k=6, ties=ties, blocks=blocked_pairs(session))
     step(0.3)
     metrics = graph_metrics(G)
-    communities = nx.community.louvain_communities(G, weight="weight", seed=seed) if ids else []
+    weighted = _affinity(G)
+    if weighted.number_of_edges():
+        communities = nx.community.louvain_communities(weighted, weight="weight", seed=seed)
+    else:
+        communities = [{node} for node in weighted.nodes]
     community_of = {node: k for k, part in enumerate(communities) for node in part}
     step(0.5)
-    positions = _layout(G, seed)
+    positions = _layout(weighted, communities, seed)
     step(0.8)
     accepted_ever = set(session.scalars(
         select(GroupMember.user_id).where(GroupMember.status == SeatStatus.ACCEPTED, GroupMember.user_id.in_(ids))))
