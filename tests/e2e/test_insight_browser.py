@@ -71,6 +71,11 @@ def test_graph_figures_csv_and_refusal(live_server, browser):
     assert len(rows) == 9 and {r["name_or_pseudonym"] for r in rows} >= {"Rowan0", "Rowan4"}
     assert not any(r["name_or_pseudonym"] in ("Rowan5", "Rowan8") for r in rows)
 
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/", "/unreached", "/reports", "/runs", "/members"):
+        page.goto(url + f"/organiser/centres/{centre_id}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
     far = browser.new_context().new_page()
     log_in(far, url, "far@example.org")
     response = far.goto(url + f"/organiser/centres/{centre_id}/graph")

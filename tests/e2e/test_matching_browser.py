@@ -61,6 +61,8 @@ def test_match_accept_feed_feedback_block_and_refill(live_server, browser):
     assert "Close to you" in recs.inner_text()  # the reason, in words
     ada.get_by_role("region", name="Your suggested groups").get_by_role("link").first.click()
     ada.get_by_role("heading", name="Why these neighbours").wait_for()
+    ada.set_viewport_size({"width": 320, "height": 640})
+    assert ada.evaluate("document.documentElement.scrollWidth") <= 320
     ada.get_by_role("button", name="Yes, I'd like to come").click()
     ada.get_by_text("Thank you for saying yes").wait_for()
 
