@@ -152,3 +152,15 @@ def test_messages_are_private(client, db):
     login(client, alice.email)
     assert client.get(f"/messages/{note.id}").status_code == 404
     assert "For Bob only" not in client.get("/messages").get_data(as_text=True)
+
+
+def test_a_new_password_signs_out_every_other_session(app, client, db):
+    user = make_user(db)
+    other = app.test_client()
+    login(client, user.email)
+    login(other, user.email)
+    assert other.get("/account").status_code == 200
+    post_form(client, "/reset", {"email": user.email})
+    new = "another kettle entirely"
+    post_form(client, _link(db, user.email, "reset"), {"password": new, "confirm": new})
+    assert other.get("/account").status_code == 302  # the remembered login is gone too

@@ -12,6 +12,7 @@ from store.users import TokenPurpose, User
 from web.auth.forms import ConfirmForm, InviteAcceptForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm
 from web.db import db_session
 from web.extensions import limiter, login_limit, login_manager, register_limit
+from web.sessions import forget, load_signed_in
 
 __all__ = ["bp"]
 
@@ -24,13 +25,7 @@ login_manager.login_message_category = "warning"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    ident, _, token = user_id.partition(":")
-    if not ident.isdigit() or not token:
-        return None
-    user = db_session().get(User, int(ident))
-    if user is None or not user.is_active or user.session_token != token:
-        return None
-    return user
+    return load_signed_in(db_session(), user_id)
 
 
 def _settings():
@@ -71,6 +66,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        forget(current_user.id)
     logout_user()
     flash("You've logged out. See you soon.", "success")
     return redirect(url_for("main.home"))
@@ -137,7 +134,8 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(session, token, form.password.data)
+            user = accounts.reset_password(session, token, form.password.data)
+            forget(user.id)
         except accounts.AccountError as exc:
             session.rollback()
             form.password.errors.append(str(exc))
@@ -194,6 +192,7 @@ def delete_account():
         if accounts.authenticate(session, current_user.email, form.password.data) is None:
             form.password.errors.append("That password isn't right. Please try again.")
         else:
+            forget(current_user.id)
             for occurrence_id in leave(session, _settings(), current_user._get_current_object()):
                 enqueue_after_commit("run_match", occurrence_id)
             logout_user()
