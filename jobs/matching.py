@@ -7,7 +7,7 @@ from jobs.registry import job
 from jobs.runtime import JobContext
 from jobs.tracking import tracked_run
 from store.events import Occurrence
-from store.group_offers import close_finished_groups
+from store.group_offers import close_finished_groups, lapse_unanswered_offers
 from store.jobruns import set_progress
 from store.matching import FANOUT_SIZE, plan_regions, run_matching, upcoming_slots
 from store.recommendations import refresh_recommendations
@@ -68,10 +68,11 @@ def plan_matching(ctx: JobContext, centre_id: int | None = None, requested_by_id
 
 @job("close_meetings", retries=3, retry_delay=30)
 def close_meetings(ctx: JobContext) -> dict:
-    """Mark met groups and send the "how did it go?" prompts; let unconfirmed past groups go."""
+    """Let unanswered offers lapse near the day; mark met groups and send the "how did it go?"
+    prompts; let unconfirmed past groups go."""
     with tracked_run(ctx, kind="close_meetings", key="all") as (session, run):
-        run.counts = close_finished_groups(session, ctx.settings)
-    if run.counts.get("prompts"):
+        run.counts = {**lapse_unanswered_offers(session, ctx.settings), **close_finished_groups(session, ctx.settings)}
+    if run.counts.get("prompts") or run.counts.get("confirmed") or run.counts.get("dissolved"):
         ctx.queue.enqueue("deliver_outbox")
     return run.counts
 

@@ -3,7 +3,7 @@ dissolved kindly when too few can come, and closed after the meeting."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +31,12 @@ __all__ = [
     "dissolve",
     "close_finished_groups",
     "withdraw_open_offers",
+    "lapse_unanswered_offers",
+    "ANSWER_BY",
 ]
+
+#: An offer still unanswered this close to the meeting lapses, so a group knows who is coming.
+ANSWER_BY = timedelta(hours=12)
 
 
 class GroupError(ValueError):
@@ -280,3 +285,34 @@ def withdraw_open_offers(session: Session, settings: Settings, user_id: int, *,
         if refill(session, settings, seat.group, now=now):
             rematch.append(seat.group.occurrence_id)
     return rematch
+
+
+def lapse_unanswered_offers(session: Session, settings: Settings, *, now: datetime | None = None) -> dict:
+    """Offers not answered by ``ANSWER_BY`` before the meeting lapse quietly. A group that still
+    has its minimum goes ahead smaller (and is confirmed); one that doesn't is dissolved kindly,
+    its people keeping any event seats they took. Safe to run twice."""
+    now = now or utcnow()
+    seats = session.scalars(
+        select(GroupMember).join(Group, GroupMember.group_id == Group.id)
+        .join(Occurrence, Group.occurrence_id == Occurrence.id)
+        .where(GroupMember.status == SeatStatus.OFFERED, Group.status.in_(ACTIVE_GROUPS),
+               Occurrence.starts_at > now, Occurrence.starts_at <= now + ANSWER_BY)
+    ).all()
+    groups = {}
+    for seat in seats:
+        seat.status, seat.responded_at = SeatStatus.WITHDRAWN, now
+        groups[seat.group_id] = seat.group
+    counts = {"lapsed_offers": len(seats), "confirmed": 0, "dissolved": 0}
+    session.flush()
+    for group in groups.values():
+        if len(group.accepted) >= group.size_min:
+            if group.status == GroupStatus.PROPOSED:
+                group.status, group.confirmed_at = GroupStatus.CONFIRMED, now
+                for seat in group.accepted:
+                    _confirm_to(session, settings, group, seat)
+                counts["confirmed"] += 1
+        else:
+            dissolve(session, settings, group, now=now)
+            counts["dissolved"] += 1
+    session.flush()
+    return counts

@@ -108,3 +108,24 @@ def test_recommendations_are_stored_with_reasons(db, settings):
     assert recs[0].occurrence.event.title == "Cooking club"
     assert recommendations_for(db, organiser.id) == []
     assert db.scalar(select(func.count()).select_from(Checkin)) == 0
+
+
+def test_unanswered_offers_lapse_before_the_day(db, settings):
+    from store.group_offers import lapse_unanswered_offers
+    from store.groups import SeatStatus
+
+    centre = make_centre(db)
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    _, occurrence = make_event(db, settings, centre, organiser)
+    for _ in range(5):
+        make_resident(db)
+    run_matching(db, settings, occurrence.id)
+    group = db.scalars(select(Group)).one()
+    for seat in group.seats[:4]:
+        respond(db, settings, group.id, seat.user, accept=True)
+    late = group.seats[4]
+    assert lapse_unanswered_offers(db, settings)["lapsed_offers"] == 0  # days away: still open
+    near = occurrence.starts_at - timedelta(hours=6)
+    assert lapse_unanswered_offers(db, settings, now=near)["lapsed_offers"] == 1
+    assert late.status == SeatStatus.WITHDRAWN and group.status == GroupStatus.CONFIRMED
+    assert lapse_unanswered_offers(db, settings, now=near)["lapsed_offers"] == 0
