@@ -15,6 +15,13 @@ from store.recommendations import refresh_recommendations
 __all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs", "refit_profile_vectors"]
 
 
+def _centre_of(ctx: JobContext, occurrence_id: int) -> int | None:
+    """The centre an occurrence belongs to (its runs are shown to that centre's organisers)."""
+    with ctx.database.unit_of_work(writer=False) as session:
+        occurrence = session.get(Occurrence, occurrence_id)
+        return occurrence.event.centre_id if occurrence else None
+
+
 @job("run_match", retries=3, retry_delay=20)
 def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None = None, mode: str = "new",
               region_size: int = FANOUT_SIZE) -> dict:
@@ -22,9 +29,8 @@ def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None =
 
     With more candidates than ``region_size``, the work is shared out as one ``match_region``
     task per region (the same regions a single run would use, so the same groups)."""
-    with ctx.database.unit_of_work() as session:
-        occurrence = session.get(Occurrence, occurrence_id)
-        centre_id = occurrence.event.centre_id if occurrence else None
+    centre_id = _centre_of(ctx, occurrence_id)
+    with ctx.database.unit_of_work(writer=False) as session:
         regions = plan_regions(session, occurrence_id, region_size=region_size, seed=occurrence_id)
     if len(regions) > 1:
         with tracked_run(ctx, kind="match", key=f"occurrence={occurrence_id}", centre_id=centre_id,
@@ -40,9 +46,7 @@ def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None =
 def match_region(ctx: JobContext, occurrence_id: int, ids: list[int] | None, index: int = 0,
                  requested_by_id: int | None = None, mode: str = "new") -> dict:
     """Match one region's people for one occurrence (``ids`` None: everyone, region by region)."""
-    with ctx.database.unit_of_work() as session:
-        occurrence = session.get(Occurrence, occurrence_id)
-        centre_id = occurrence.event.centre_id if occurrence else None
+    centre_id = _centre_of(ctx, occurrence_id)
     key = f"occurrence={occurrence_id}" + (f":region={index}" if ids is not None else "")
     with tracked_run(ctx, kind="match", key=key, centre_id=centre_id,
                      requested_by_id=requested_by_id) as (session, run):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.centres import Centre
+from store.places import haversine_km
 from store.profiles import Profile
 from store.users import User
 
@@ -49,12 +50,7 @@ def area_profiles(session: Session, centre: Centre, *, km: float = AREA_KM) -> l
     ).all()
     out = []
     for user, profile in rows:
-        if _km(centre.lat, centre.lon, profile.home_lat, profile.home_lon) <= km:
+        if haversine_km((centre.lat, centre.lon), (profile.home_lat, profile.home_lon)) <= km:
             out.append((user, profile))
     return out
 
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))

@@ -36,11 +36,10 @@ def init_db(app: Flask, db: Database) -> None:
         try:
             if response.status_code < 400:
                 session.flush()
-                deliver = bool(session.info.pop("deliver_outbox", False))
                 jobs = session.info.pop("after_commit", [])
+                if session.info.pop("deliver_outbox", False):
+                    jobs.append(("deliver_outbox", ()))
                 session.commit()
-                if deliver:
-                    _deliver_outbox()
                 _enqueue(jobs)
             else:
                 session.rollback()
@@ -66,13 +65,6 @@ def _enqueue(jobs: list[tuple[str, tuple]]) -> None:
     for name, args in jobs:
         try:
             queue.enqueue(name, *args)
-        except Exception:  # the periodic plan picks the work up later
+        except Exception:  # never turn a saved request into an error page: periodic jobs catch up
             log.exception("could not enqueue %s%r", name, args)
 
-
-def _deliver_outbox() -> None:
-    """Hand what this request wrote to the outbox to the queue; the periodic run retries failures."""
-    try:
-        current_app.extensions["hearth.queue"].enqueue("deliver_outbox")
-    except Exception:  # delivery must never turn a saved request into an error page
-        log.exception("could not enqueue outbox delivery; the periodic run will pick it up")

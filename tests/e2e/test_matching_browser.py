@@ -22,7 +22,7 @@ from store.users import Role
 def _world(server):
     with server.database.unit_of_work() as session:
         centre = make_centre(session, name="Hyde Park Community Hall", lat=53.8113, lon=-1.5660)
-        organiser = make_user(session, role=Role.ORGANISER, centre=centre, email="olu@example.org", name="Olu")
+        make_user(session, role=Role.ORGANISER, centre=centre, email="olu@example.org", name="Olu")
         people = [make_resident(session, name=name, email=f"{name.lower()}@example.org", interests=("cooking", "walking"))
                   for name in ("Ada", "Ben", "Cara", "Dev", "Eli", "Fay")]
         return centre.id, [p.email for p in people]

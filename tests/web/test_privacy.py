@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from geopy.adapters import BaseSyncAdapter
 from geopy.geocoders import options as geopy_options
-from sqlalchemy import JSON, String, Text, inspect, select
+from sqlalchemy import JSON, String, Text, select
 
 import store.geocoding as geocoding
 from store.demo import build_demo_town

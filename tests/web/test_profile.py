@@ -12,7 +12,6 @@ from store.homes import confirm_home
 from store.geocoding import Place
 from store.places import is_coarse, load_neighbourhoods
 from store.profiles import get_profile
-from store.towns import load_town
 from tests.factories import login, make_centre, make_user, post_form
 
 LEEDS_HOODS = "name,lat,lon\nHeadingley,53.8195,-1.5775\nHyde Park,53.8113,-1.5660\nBeeston,53.7720,-1.5650\n"

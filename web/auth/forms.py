@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-__all__ = ["LoginForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm"]
+__all__ = ["LoginForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm", "DeleteAccountForm"]
 
 _EMAIL = [DataRequired("Please enter your email address."), Email("Please enter a valid email address."), Length(max=254)]
 _NAME = [DataRequired("Please tell us what to call you."), Length(max=80, message="Please keep this under 80 characters.")]
@@ -47,3 +47,7 @@ class InviteAcceptForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button that spends a single-use link (so link previews cannot)."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired("Please enter your password to confirm.")])

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from store import accounts
 from store.users import TokenPurpose, User
-from web.auth.forms import ConfirmForm, InviteAcceptForm, LoginForm, RegisterForm, ResetForm, ResetRequestForm
+from web.auth.forms import (ConfirmForm, DeleteAccountForm, InviteAcceptForm, LoginForm, RegisterForm, ResetForm,
+                            ResetRequestForm)
 from web.db import db_session
 from web.extensions import limiter, login_limit, login_manager, register_limit
 from web.sessions import forget, load_signed_in
@@ -184,7 +185,6 @@ def account():
 def delete_account():
     from store.leaving import delete_account as leave
     from web.db import enqueue_after_commit
-    from web.groups.forms import DeleteAccountForm
 
     form = DeleteAccountForm()
     if form.validate_on_submit():

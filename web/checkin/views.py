@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from store.social import CHECKIN_ANSWERS, SocialError, checkin_trend, record_checkin
 from web.db import db_session
-from web.groups.forms import CheckinForm
+from web.checkin.forms import CheckinForm
 
 __all__ = ["bp"]
 

@@ -1,15 +1,15 @@
-"""Forms for answering a group offer, feedback after a meeting, reports, check-ins and leaving."""
+"""Forms for answering a group offer, feedback after a meeting, and reports."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, TextAreaField
+from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from store.social import CHECKIN_ANSWERS, CHECKIN_QUESTIONS
 
-__all__ = ["ActionForm", "FeedbackForm", "ReportForm", "CheckinForm", "DeleteAccountForm", "meet_again_field"]
+__all__ = ["ActionForm", "FeedbackForm", "ReportForm", "meet_again_field", "CHECKIN_CHOICES", "OPTIONAL_CHECKIN_CHOICES"]
 
-_ANSWERS = [(str(value), label) for value, label in CHECKIN_ANSWERS]
-_OPTIONAL_ANSWERS = [("", "I'd rather not say")] + _ANSWERS
+CHECKIN_CHOICES = [(str(value), label) for value, label in CHECKIN_ANSWERS]
+OPTIONAL_CHECKIN_CHOICES = [("", "I'd rather not say")] + CHECKIN_CHOICES
 
 
 class ActionForm(FlaskForm):
@@ -23,16 +23,9 @@ def meet_again_field(label: str) -> RadioField:
 class FeedbackForm(FlaskForm):
     attended = RadioField("Did you go?", choices=[("yes", "Yes, I went"), ("no", "No, I couldn't make it")],
                           validators=[InputRequired("Please tell us whether you went.")])
-    companionship = RadioField(CHECKIN_QUESTIONS[0][1], choices=_OPTIONAL_ANSWERS, default="")
-    left_out = RadioField(CHECKIN_QUESTIONS[1][1], choices=_OPTIONAL_ANSWERS, default="")
-    isolated = RadioField(CHECKIN_QUESTIONS[2][1], choices=_OPTIONAL_ANSWERS, default="")
-    follow_up = BooleanField("I'd welcome a call or visit from someone at the centre")
-
-
-class CheckinForm(FlaskForm):
-    companionship = RadioField(CHECKIN_QUESTIONS[0][1], choices=_ANSWERS, validators=[InputRequired("Please choose an answer.")])
-    left_out = RadioField(CHECKIN_QUESTIONS[1][1], choices=_ANSWERS, validators=[InputRequired("Please choose an answer.")])
-    isolated = RadioField(CHECKIN_QUESTIONS[2][1], choices=_ANSWERS, validators=[InputRequired("Please choose an answer.")])
+    companionship = RadioField(CHECKIN_QUESTIONS[0][1], choices=OPTIONAL_CHECKIN_CHOICES, default="")
+    left_out = RadioField(CHECKIN_QUESTIONS[1][1], choices=OPTIONAL_CHECKIN_CHOICES, default="")
+    isolated = RadioField(CHECKIN_QUESTIONS[2][1], choices=OPTIONAL_CHECKIN_CHOICES, default="")
     follow_up = BooleanField("I'd welcome a call or visit from someone at the centre")
 
 
@@ -42,7 +35,3 @@ class ReportForm(FlaskForm):
         Length(max=4000, message="Please keep this under 4,000 characters."),
     ])
     also_block = BooleanField("Also make sure I'm never placed in a group with this person again", default=True)
-
-
-class DeleteAccountForm(FlaskForm):
-    password = PasswordField("Your password", validators=[DataRequired("Please enter your password to confirm.")])
