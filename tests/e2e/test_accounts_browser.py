@@ -45,6 +45,8 @@ def test_form_errors_are_announced_and_focused(live_server, page):
     summary = page.locator(".error-summary")
     summary.wait_for()
     assert summary.get_attribute("role") == "alert"
+    # hearth.js moves focus once the page's deferred script has run: wait for it, then check
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert page.get_by_label("What should we call you?").get_attribute("aria-invalid") == "true"
 
