@@ -52,17 +52,17 @@ def seed(url: str, *, events: int, residents: int, seed_value: int = 5) -> dict:
     """Migrate and fill the database: centres around Leeds, upcoming events, residents with homes."""
     from sqlalchemy import insert
 
-    from store.accounts import hash_password
-    from store.centres import create_centre
-    from store.db import Database, utcnow
-    from store.demo import jitter
-    from store.events import Event, Occurrence, event_tags, local_datetime
-    from store.migrate import upgrade
-    from store.places import coarsen
-    from store.profiles import Profile
-    from store.signups import SignUp, SignupStatus
-    from store.taxonomy import DIETARY, INTEREST_TAGS
-    from store.users import Role, User
+    from store.accounts.models import Role, User
+    from store.accounts.operations import hash_password
+    from store.centres.operations import create_centre
+    from store.core.db import Database, utcnow
+    from store.core.migrate import upgrade
+    from store.demo.town import jitter
+    from store.events.models import Event, Occurrence, SignUp, SignupStatus, event_tags
+    from store.events.times import local_datetime
+    from store.places.points import coarsen
+    from store.profiles.models import Profile
+    from store.profiles.taxonomy import DIETARY, INTEREST_TAGS
 
     rng = random.Random(seed_value)
     db = Database(url)

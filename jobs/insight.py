@@ -7,9 +7,10 @@ from sqlalchemy import select
 from jobs.registry import job
 from jobs.runtime import JobContext
 from jobs.tracking import tracked_run
-from store.centres import Centre, locate_pending_centres
-from store.jobruns import set_progress
-from store.snapshots import build_snapshot
+from store.centres.models import Centre
+from store.centres.operations import locate_pending_centres
+from store.core.jobruns import set_progress
+from store.insight.snapshots import build_snapshot
 
 __all__ = ["graph_snapshot", "geocode_pending"]
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from jobs.registry import job
 from jobs.runtime import JobContext
 from jobs.tracking import tracked_run
-from store.events import Occurrence
-from store.group_offers import close_finished_groups, lapse_unanswered_offers
-from store.jobruns import set_progress
-from store.matching import FANOUT_SIZE, plan_regions, run_matching, upcoming_slots
-from store.recommendations import refresh_recommendations
+from store.core.jobruns import set_progress
+from store.events.models import Occurrence
+from store.groups.candidates import upcoming_slots
+from store.groups.matching import FANOUT_SIZE, plan_regions, run_matching
+from store.groups.offers import close_finished_groups, lapse_unanswered_offers
+from store.profiles.vectors import refit_vectors
+from store.recommendations.operations import refresh_recommendations
 
 __all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs", "refit_profile_vectors"]
 
@@ -93,7 +95,6 @@ def refresh_recs(ctx: JobContext, user_id: int | None = None) -> int:
 @job("refit_vectors", retries=1, retry_delay=300)
 def refit_profile_vectors(ctx: JobContext) -> int:
     """Refit the profile vectorizer on everyone's answers and recompute every vector (nightly)."""
-    from store.profile_vectors import refit_vectors
 
     with tracked_run(ctx, kind="vectors", key="all") as (session, run):
         version, count = refit_vectors(session)

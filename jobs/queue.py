@@ -11,7 +11,7 @@ from config import Settings
 from jobs.registry import JOBS
 from jobs.runtime import JobContext
 from jobs.schedule import SCHEDULE
-from store.db import Database
+from store.core.db import Database
 
 __all__ = ["make_huey", "Queue"]
 

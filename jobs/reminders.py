@@ -5,7 +5,7 @@ from __future__ import annotations
 from jobs.registry import job
 from jobs.runtime import JobContext
 from jobs.tracking import tracked_run
-from store.reminders import send_checkin_invitations, send_event_reminders
+from store.events.reminders import send_checkin_invitations, send_event_reminders
 
 __all__ = ["send_reminders", "weekly_checkin"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from config import Settings
-from store.db import Database
+from store.core.db import Database
 
 if TYPE_CHECKING:
     from jobs.queue import Queue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from jobs import insight, matching, reminders  # noqa: F401  (their jobs register on import)
 from jobs.registry import job
 from jobs.runtime import JobContext
-from store.outbox import deliver_pending
+from store.messages.outbox import deliver_pending
 
 __all__ = ["deliver_outbox"]
 

@@ -10,7 +10,8 @@ from typing import Iterator
 from sqlalchemy.orm import Session
 
 from jobs.runtime import JobContext
-from store.jobruns import JobRun, RunStatus, fail_run, finish_run, start_run
+from store.core.jobruns import fail_run, finish_run, start_run
+from store.core.models import JobRun, RunStatus
 
 __all__ = ["tracked_run"]
 

@@ -7,7 +7,7 @@ import logging
 
 from config import ConfigError, load_settings
 from jobs.queue import Queue
-from store.db import Database
+from store.core.db import Database
 
 __all__ = ["main"]
 

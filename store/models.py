@@ -1,22 +1,24 @@
 """Every model, imported once so that ``Base.metadata`` knows all tables (for Alembic and tests)."""
 
-from store.calendars import CalendarFeed
-from store.centres import Centre, Invitation, organiser_memberships
-from store.db import Base
-from store.events import Event, Occurrence, Venue, event_tags
-from store.groups import Group, GroupMember, MeetAgain
-from store.insight import ContactNote
-from store.jobruns import JobRun
-from store.notices import Notice
-from store.outbox import Message
-from store.places import GeocodeCache, Neighbourhood, Postcode
-from store.profile_vectors import StoredVectorizer
-from store.profiles import Profile
-from store.recommendations import Recommendation
-from store.signups import SignUp
-from store.snapshots import GraphSnapshot
-from store.social import Block, Checkin, Report, Tie
-from store.users import AccountToken, Role, TokenPurpose, User
+from store.accounts.models import AccountToken, Role, TokenPurpose, User
+from store.centres.models import Centre, Invitation, organiser_memberships
+from store.core.db import Base
+from store.core.models import JobRun
+from store.events.models import (
+    CalendarFeed,
+    Event,
+    Occurrence,
+    SignUp,
+    Venue,
+    event_tags,
+)
+from store.groups.models import Group, GroupMember, MeetAgain
+from store.insight.models import ContactNote, GraphSnapshot
+from store.messages.models import Message, Notice
+from store.places.models import GeocodeCache, Neighbourhood, Postcode
+from store.profiles.models import Profile, StoredVectorizer
+from store.recommendations.models import Recommendation
+from store.social.models import Block, Checkin, Report, Tie
 
 __all__ = [
     "Base",

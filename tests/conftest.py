@@ -10,8 +10,8 @@ import os
 import pytest
 from sqlalchemy import inspect, text
 
-from store.db import make_engine
-from store.migrate import upgrade
+from store.core.db import make_engine
+from store.core.migrate import upgrade
 from store.models import Base
 from web import create_app
 

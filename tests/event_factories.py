@@ -6,8 +6,9 @@ import dataclasses
 from datetime import date, datetime, time, timedelta, timezone
 
 from factories import make_centre, make_user
-from store.event_admin import EventDetails, create_event
-from store.users import Role
+
+from store.accounts.models import Role
+from store.events.admin import EventDetails, create_event
 
 __all__ = ["NOW", "future_day", "details", "make_event", "make_organiser", "set_home", "share_first_name"]
 
@@ -38,7 +39,7 @@ def make_event(session, settings, *, centre=None, by=None, now=NOW, **changes):
 
 def set_home(session, user, lat: float, lon: float) -> None:
     """Give a resident a coarse home point, as the profile pages would."""
-    from store.profiles import get_or_create_profile
+    from store.profiles.operations import get_or_create_profile
 
     profile = get_or_create_profile(session, user.id)
     profile.home_lat, profile.home_lon = lat, lon
@@ -47,7 +48,7 @@ def set_home(session, user, lat: float, lon: float) -> None:
 
 def share_first_name(session, user) -> None:
     """The resident agrees that centres may see their first name."""
-    from store.profiles import get_or_create_profile
+    from store.profiles.operations import get_or_create_profile
 
     get_or_create_profile(session, user.id).show_first_name = True
     session.flush()

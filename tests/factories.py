@@ -6,9 +6,11 @@ import functools
 import itertools
 import re
 
-from store import accounts
-from store.centres import Centre, create_centre
-from store.users import Role, User
+from store.accounts import operations as accounts
+from store.accounts.models import Role, User
+from store.centres import organisers
+from store.centres.models import Centre
+from store.centres.operations import create_centre
 
 __all__ = ["PASSWORD", "make_user", "make_centre", "csrf_token", "post_form", "login"]
 
@@ -25,7 +27,7 @@ def make_user(session, *, role: Role = Role.RESIDENT, email: str | None = None, 
               password: str = PASSWORD, confirmed: bool = True, centre: Centre | None = None) -> User:
     n = next(_counter)
     if password == PASSWORD:  # hash the shared test password once: scrypt is slow on purpose
-        from store.db import utcnow
+        from store.core.db import utcnow
 
         user = User(email=email or f"person{n}@example.org", display_name=name or f"Person {n}",
                     password_hash=_password_hash(), role=role, email_confirmed_at=utcnow() if confirmed else None)
@@ -41,7 +43,7 @@ def make_user(session, *, role: Role = Role.RESIDENT, email: str | None = None, 
             confirmed=confirmed,
         )
     if centre is not None:
-        accounts.add_organiser(session, user, centre)
+        organisers.add_organiser(session, user, centre)
     return user
 
 
@@ -79,7 +81,7 @@ def make_event(session, settings, centre, organiser, *, days_ahead: int = 3, kin
     """A one-off event at the centre, ``days_ahead`` days from now (local time), with its occurrence."""
     from datetime import date, time, timedelta
 
-    from store.event_admin import EventDetails, create_event
+    from store.events.admin import EventDetails, create_event
 
     day = date.today() + timedelta(days=days_ahead)
     event = create_event(session, settings, centre=centre, by=organiser, details=EventDetails(
@@ -95,9 +97,9 @@ def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=
     """A confirmed resident with a coarse home near ``near`` and a profile (vector included)."""
     import math
 
-    from store.geocoding import Place
-    from store.homes import confirm_home
-    from store.profiles import save_step
+    from store.places.geocoding import Place
+    from store.profiles.homes import confirm_home
+    from store.profiles.operations import save_step
 
     user = make_user(session, name=name, email=email)
     n = user.id

@@ -11,8 +11,8 @@ from flask import Flask
 
 from config import ConfigError, Settings, load_settings
 from jobs.queue import Queue
-from store.db import Database
-from store.migrate import MIGRATIONS_DIR
+from store.core.db import Database
+from store.core.migrate import MIGRATIONS_DIR
 
 __all__ = ["create_app"]
 
@@ -65,8 +65,8 @@ def _build(settings: Settings) -> Flask:
     from web.groups.views import bp as groups_bp
     from web.insight.views import bp as insight_bp
     from web.main.views import bp as main_bp
-    from web.organiser.views import bp as organiser_bp
     from web.neighbourhoods.views import bp as neighbourhoods_bp
+    from web.organiser.views import bp as organiser_bp
     from web.profile import cli as profile_cli
     from web.profile.views import bp as profile_bp
 

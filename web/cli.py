@@ -9,11 +9,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
-from store import accounts
-from store.centres import Centre, create_centre
-from store.demo import build_demo_town
-from store.migrate import current_heads_match, upgrade
-from store.users import Role, User
+from store.accounts import operations as accounts
+from store.accounts.models import Role, User
+from store.centres import organisers
+from store.centres.models import Centre
+from store.centres.operations import create_centre
+from store.core.migrate import current_heads_match, upgrade
+from store.demo.town import build_demo_town
+from store.groups.candidates import upcoming_slots
 
 __all__ = ["init_app", "hearth", "main"]
 
@@ -100,7 +103,7 @@ def create_organiser(email: str, display_name: str, centre_key: str, password: s
             if user is None:
                 user = accounts.create_user(session, email=email, display_name=display_name,
                                             password=_password(password), role=Role.ORGANISER, confirmed=True)
-            accounts.add_organiser(session, user, centre)
+            organisers.add_organiser(session, user, centre)
             click.echo(f"{user.email} now organises {centre.name}.")
     except accounts.AccountError as exc:
         _fail(str(exc))
@@ -114,8 +117,8 @@ def invite_organiser(email: str, centre_key: str):
     try:
         with _db().unit_of_work() as session:
             centre = _find_centre(session, centre_key)
-            accounts.invite_organiser(session, _settings(), centre=centre, email=email, invited_by=None)
-            from store.outbox import deliver_pending
+            organisers.invite_organiser(session, _settings(), centre=centre, email=email, invited_by=None)
+            from store.messages.outbox import deliver_pending
 
             deliver_pending(session, _settings())
             click.echo(f"Invitation to organise {centre.name} sent to {email} (see the outbox).")
@@ -153,7 +156,6 @@ def _bring_demo_to_life(centre_ids: list[int]) -> None:
     and each centre's match graph, with a progress bar."""
     from jobs.insight import graph_snapshot
     from jobs.matching import refresh_recs, run_match
-    from store.matching import upcoming_slots
 
     ctx = current_app.extensions["hearth.queue"].context
     with ctx.database.unit_of_work() as session:

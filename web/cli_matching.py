@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from jobs.matching import refresh_recs, run_match
-from store.centres import Centre
-from store.events import Occurrence
-from store.matching import upcoming_slots
+from store.centres.models import Centre
+from store.events.models import Occurrence
+from store.groups.candidates import upcoming_slots
 from web.cli import hearth
 
 __all__ = ["match", "recommend"]

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
-from store.db import Database
+from store.core.db import Database
 
 __all__ = ["init_db", "db_session", "database", "enqueue_after_commit"]
 

@@ -13,7 +13,7 @@ import time
 from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from store.users import User
+from store.accounts.models import User
 
 __all__ = ["SECONDS", "load_signed_in", "forget"]
 

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from store.outbox import Message
+from store.messages.models import Message
 
 
 def _newest_link(server, email: str) -> str:

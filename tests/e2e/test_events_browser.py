@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from browsing import log_in
+from event_factories import make_organiser, set_home
+from factories import make_centre, make_user
 from sqlalchemy import select
 
-from browsing import log_in
-from factories import make_centre, make_user
-from event_factories import make_organiser, set_home
-from store.outbox import Message
+from store.messages.models import Message
 
 
 def _people(server):

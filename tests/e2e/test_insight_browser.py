@@ -8,15 +8,13 @@ import csv
 import io
 import re
 
-from sqlalchemy import func, select
-
 from browsing import log_in
 from factories import make_centre, make_event, make_resident, make_user
-from store.groups import Group
-from store.matching import run_matching
-from store.users import Role
+from sqlalchemy import func, select
 
-
+from store.accounts.models import Role
+from store.groups.matching import run_matching
+from store.groups.models import Group
 
 
 def test_graph_figures_csv_and_refusal(live_server, browser):

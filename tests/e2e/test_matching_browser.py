@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
-
 from browsing import log_in
 from factories import make_centre, make_resident, make_user
-from store.events import Occurrence
-from store.groups import Group, GroupMember, SeatStatus
-from store.outbox import Message
-from store.social import Block
-from store.users import Role
+from sqlalchemy import select, update
 
-
+from store.accounts.models import Role
+from store.events.models import Occurrence
+from store.groups.models import Group, GroupMember, SeatStatus
+from store.messages.models import Message
+from store.social.models import Block
 
 
 def _world(server):

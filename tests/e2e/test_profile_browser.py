@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from store.places import load_neighbourhoods
-from store.profiles import get_profile
+from store.places.neighbourhoods import load_neighbourhoods
+from store.profiles.operations import get_profile
 from tests.factories import make_centre, make_user
 
 HOODS = "name,lat,lon\nHeadingley,53.8195,-1.5775\nHyde Park,53.8113,-1.5660\nBeeston,53.7720,-1.5650\n"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from factories import make_centre, make_event, make_resident, make_user
 from sqlalchemy import func, select
 
-from factories import make_centre, make_event, make_resident, make_user
-from store.groups import Group
-from store.jobruns import JobRun, RunStatus
-from store.outbox import Message
-from store.users import Role
+from store.accounts.models import Role
+from store.core.models import JobRun, RunStatus
+from store.groups.models import Group
+from store.messages.models import Message
 
 
 @pytest.fixture

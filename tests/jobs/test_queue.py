@@ -10,11 +10,12 @@ import redis
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import delete, select
 
-from jobs.queue import Queue, make_huey
 import jobs.tasks  # noqa: F401  (registers the jobs)
+from jobs.queue import Queue, make_huey
 from jobs.registry import JOBS
 from jobs.schedule import SCHEDULE
-from store.outbox import Message, queue_message
+from store.messages.models import Message
+from store.messages.outbox import queue_message
 
 
 def test_every_scheduled_job_exists():

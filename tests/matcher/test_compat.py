@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 from geopy.distance import great_circle
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.compat import (
     availability_overlap,

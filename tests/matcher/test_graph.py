@@ -6,7 +6,8 @@ import itertools
 
 import networkx as nx
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.compat import compatibility_matrix, haversine_matrix
 from matcher.graph import build_member_graph, graph_metrics

@@ -20,7 +20,12 @@ from matcher.ranking import (
     Member,
     Recommendation,
 )
-from matcher.ranking_signals import haversine_km, mmr_select, personalized_pagerank, time_slot
+from matcher.ranking_signals import (
+    haversine_km,
+    mmr_select,
+    personalized_pagerank,
+    time_slot,
+)
 
 T0 = datetime(2026, 5, 4, 18, 0, tzinfo=timezone.utc)  # a Monday evening
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
-
 from event_factories import NOW, make_event
 from factories import make_user
-from store import calendars, signups
-from store.event_admin import cancel_event, cancel_occurrence
+from icalendar import Calendar
+
+from store.events import calendars, signups
+from store.events.admin import cancel_event, cancel_occurrence
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
-
 from event_factories import NOW, details, make_event, make_organiser
 from factories import make_centre, make_user
-from store import event_admin
-from store.event_search import EventQuery, search_events
-from store.events import Event, EventError, Occurrence, Venue, expand_dates, recurrence_label, to_local
-from store.outbox import Message
-from store.signups import sign_up
+from sqlalchemy import func, select
+
+from store.events import admin as event_admin
+from store.events.models import Event, EventError, Occurrence, Venue
+from store.events.search import EventQuery, search_events
+from store.events.signups import sign_up
+from store.events.times import expand_dates, recurrence_label, to_local
+from store.messages.models import Message
 
 
 def test_weekly_event_keeps_its_local_time_across_the_clock_change(db, settings):
@@ -79,7 +80,7 @@ def test_an_organiser_of_another_centre_cannot_post_or_change(db, settings):
 
 
 def test_a_venue_elsewhere_is_geocoded_once(db, settings, monkeypatch):
-    from store import geocoding
+    from store.places import geocoding
 
     calls = []
 
@@ -99,7 +100,7 @@ def test_a_venue_elsewhere_is_geocoded_once(db, settings, monkeypatch):
 
 
 def test_a_venue_that_cannot_be_found_is_explained(db, settings, monkeypatch):
-    from store import geocoding
+    from store.places import geocoding
 
     def nowhere(session, settings_, query):
         raise geocoding.PlaceNotFound("nothing")
@@ -227,7 +228,7 @@ def test_search_refuses_unknown_filters(db):
 
 
 def test_occurrences_for_jobs(db, settings):
-    from store.event_search import upcoming_occurrences
+    from store.events.search import upcoming_occurrences
 
     event = make_event(db, settings, recurrence="weekly", repeat_until=date(2027, 3, 23))
     found = upcoming_occurrences(db, start=NOW, end=NOW + timedelta(days=10))

@@ -5,20 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from factories import make_centre, make_event, make_resident, make_user
 from sqlalchemy import func, select
 
-from factories import make_centre, make_event, make_resident, make_user
-from store.feedback import save_feedback
-from store.group_offers import GroupError, close_finished_groups, respond
-from store.groups import Group, GroupMember, GroupStatus, MeetAgain
-from store.leaving import delete_account
-from store.matching import run_matching
-from store.notices import Notice
-from store.outbox import Message
-from store.recommendations import recommendations_for, refresh_recommendations
-from store.reminders import send_checkin_invitations, send_event_reminders
-from store.social import Checkin, Tie, checkin_trend
-from store.users import Role, User
+from store.accounts.models import Role, User
+from store.events.reminders import send_checkin_invitations, send_event_reminders
+from store.groups.feedback import save_feedback
+from store.groups.matching import run_matching
+from store.groups.models import Group, GroupMember, GroupStatus, MeetAgain
+from store.groups.offers import GroupError, close_finished_groups, respond
+from store.leaving.operations import delete_account
+from store.messages.models import Message, Notice
+from store.recommendations.operations import (
+    recommendations_for,
+    refresh_recommendations,
+)
+from store.social.models import Checkin, Tie
+from store.social.operations import checkin_trend
 
 
 @pytest.fixture
@@ -111,8 +114,8 @@ def test_recommendations_are_stored_with_reasons(db, settings):
 
 
 def test_unanswered_offers_lapse_before_the_day(db, settings):
-    from store.group_offers import lapse_unanswered_offers
-    from store.groups import SeatStatus
+    from store.groups.models import SeatStatus
+    from store.groups.offers import lapse_unanswered_offers
 
     centre = make_centre(db)
     organiser = make_user(db, role=Role.ORGANISER, centre=centre)

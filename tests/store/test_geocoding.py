@@ -12,10 +12,19 @@ from geopy.geocoders import options as geopy_options
 from geopy.geocoders.base import Geocoder
 from sqlalchemy import select
 
-import store.geocoding as geocoding
-from store.gazetteer import OfflineGazetteer
-from store.geocoding import AmbiguousPlace, GeocodingError, OutsideServiceArea, Place, PlaceNotFound, geocode
-from store.places import GeocodeCache, PlaceDataError, Postcode, load_neighbourhoods, load_postcodes
+import store.places.geocoding as geocoding
+from store.places.gazetteer import OfflineGazetteer
+from store.places.geocoding import (
+    AmbiguousPlace,
+    GeocodingError,
+    OutsideServiceArea,
+    Place,
+    PlaceNotFound,
+    geocode,
+)
+from store.places.models import GeocodeCache, Postcode
+from store.places.neighbourhoods import load_neighbourhoods, load_postcodes
+from store.places.points import PlaceDataError
 from tests.factories import make_centre
 
 HOODS = "name,lat,lon\nHeadingley,53.8195,-1.5775\nHyde Park,53.8113,-1.5660\n"

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from factories import make_centre, make_event, make_resident, make_user
 from sqlalchemy import func, select
 
-from factories import make_centre, make_event, make_resident, make_user
-from store.group_offers import GroupError, respond
-from store.groups import Group, GroupMember, GroupStatus, SeatStatus
-from store.matching import candidates_for, run_matching
-from store.outbox import Message
-from store.signups import SignUp, SignupStatus
-from store.social import block
-from store.users import Role
+from store.accounts.models import Role
+from store.events.models import SignUp, SignupStatus
+from store.groups.candidates import candidates_for
+from store.groups.matching import run_matching
+from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
+from store.groups.offers import GroupError, respond
+from store.messages.models import Message
+from store.social.operations import block
 
 
 @pytest.fixture
@@ -144,7 +145,7 @@ def test_one_group_at_a_time_as_often_as_asked(db, settings, world):
 
 
 def test_a_run_shared_out_by_region_gives_the_same_groups(db, settings, world):
-    from store.matching import plan_regions
+    from store.groups.matching import plan_regions
 
     _, _, _, occurrence = world
     for near in ((53.8195, -1.5775), (53.8290, -1.5370), (53.7720, -1.5650)):  # three neighbourhoods
@@ -167,7 +168,7 @@ def test_a_run_shared_out_by_region_gives_the_same_groups(db, settings, world):
 
 
 def test_pausing_takes_back_unanswered_offers(db, settings, world):
-    from store.group_offers import withdraw_open_offers
+    from store.groups.offers import withdraw_open_offers
 
     _, _, _, occurrence = world
     for _ in range(5):

@@ -7,7 +7,8 @@ import smtplib
 
 from sqlalchemy import select
 
-from store.outbox import Attachment, Message, deliver_pending, queue_message
+from store.messages.models import Attachment, Message
+from store.messages.outbox import deliver_pending, queue_message
 
 
 class FakeSMTP:

@@ -8,18 +8,33 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 from geopy.distance import geodesic
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import store.profile_vectors as profile_vectors
-from store.demo import build_demo_town
-from store.geocoding import Place
-from store.homes import confirm_home, coarse_place, understand_home
-from store.places import GRID_M, coarsen, haversine_km, is_coarse, load_neighbourhoods, load_postcodes
-from store.profile_answers import ProfileError, matcher_profile
-from store.profile_vectors import StoredVectorizer, current_vectorizer, load_vectors, refit_vectors, vector_of
-from store import taxonomy as tx
-from store.profiles import Profile, distance_km, get_profile, home_point, matchable_user_ids, save_step
+import store.profiles.vectors as profile_vectors
+from store.demo.town import build_demo_town
+from store.places.geocoding import Place
+from store.places.neighbourhoods import load_neighbourhoods, load_postcodes
+from store.places.points import GRID_M, coarsen, haversine_km, is_coarse
+from store.profiles import taxonomy as tx
+from store.profiles.answers import ProfileError, matcher_profile
+from store.profiles.homes import coarse_place, confirm_home, understand_home
+from store.profiles.models import Profile, StoredVectorizer
+from store.profiles.operations import (
+    distance_km,
+    get_profile,
+    home_point,
+    matchable_user_ids,
+    save_step,
+)
+from store.profiles.vectors import (
+    current_vectorizer,
+    load_vectors,
+    refit_vectors,
+    vector_of,
+)
 from tests.factories import make_centre, make_user
 
 HOODS = "name,lat,lon\nHeadingley,53.8195,-1.5775\nHyde Park,53.8113,-1.5660\nBeeston,53.7720,-1.5650\n"
@@ -219,7 +234,7 @@ _FIELDS = ["interests", "about", "value_answers", "availability", "wants", "grou
        st.dictionaries(st.sampled_from(_FIELDS), _ANYTHING, max_size=5))
 @hsettings(max_examples=400, deadline=None)
 def test_any_tampered_answers_give_a_clear_error_or_clean_values(step, answers):
-    from store.profile_answers import clean_step
+    from store.profiles.answers import clean_step
 
     try:
         clean = clean_step(step, answers)
@@ -233,7 +248,7 @@ def test_any_tampered_answers_give_a_clear_error_or_clean_values(step, answers):
        st.dictionaries(st.sampled_from([i.key for i in tx.VALUE_ITEMS]), st.integers(1, 6), max_size=20))
 @hsettings(max_examples=100, deadline=None)
 def test_valid_answers_round_trip(interests, values):
-    from store.profile_answers import clean_step
+    from store.profiles.answers import clean_step
 
     assert clean_step("interests", {"interests": interests})["interests"] == \
         [t for t in tx.INTEREST_TAGS if t in set(interests)]

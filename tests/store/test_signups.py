@@ -8,17 +8,16 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from event_factories import NOW, make_event, share_first_name
+from factories import make_centre, make_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.pool import NullPool
 
-from event_factories import NOW, make_event, share_first_name
-from factories import make_centre, make_user
-from store import signups
-from store.db import Database
-from store.event_admin import cancel_event, cancel_occurrence
-from store.events import EventError
-from store.outbox import Message
-from store.signups import SignupStatus, SignUp
+from store.core.db import Database
+from store.events import signups
+from store.events.admin import cancel_event, cancel_occurrence
+from store.events.models import EventError, SignUp, SignupStatus
+from store.messages.models import Message
 
 
 def _subjects(db, user):
@@ -160,7 +159,7 @@ def _run_concurrent_sign_ups(url: str, settings, occurrence_id: int, user_ids: l
         try:
             barrier.wait(timeout=30)
             with database.unit_of_work() as session:
-                from store.users import User
+                from store.accounts.models import User
 
                 signups.begin_seat_change(session)  # what the web's sign-up views do first
                 signups.sign_up(session, settings, occurrence_id, session.get(User, user_id))
@@ -208,8 +207,8 @@ def test_fifty_people_racing_for_the_last_five_seats(database_url, settings):
             assert session.scalar(select(func.count(SignUp.id)).where(
                 SignUp.occurrence_id == occurrence_id, SignUp.status == SignupStatus.WAITLISTED)) == 44
     finally:
-        from store.centres import Centre
-        from store.users import User
+        from store.accounts.models import User
+        from store.centres.models import Centre
 
         with database.unit_of_work() as session:
             session.execute(delete(User).where(User.id.in_(people)))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import networkx as nx
-
-import store.snapshots as snapshots
 from factories import make_centre, make_resident, make_user
-from store.geocoding import Place
-from store.homes import confirm_home
+
+import store.insight.snapshots as snapshots
+from store.places.geocoding import Place
+from store.profiles.homes import confirm_home
 
 
 def test_a_snapshot_with_homes_but_no_answers_yet(db, settings):

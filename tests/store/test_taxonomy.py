@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from store import taxonomy
+from store.profiles import taxonomy
 
 __all__: list[str] = []
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from factories import csrf_token, login, make_centre, make_user, post_form
 from sqlalchemy import select
 
-from factories import csrf_token, login, make_centre, make_user, post_form
-from store.centres import Centre, Invitation
-from store.db import utcnow
-from store.outbox import Message
-from store.users import Role, User
+from store.accounts.models import Role, User
+from store.centres import organisers
+from store.centres.models import Centre, Invitation
+from store.core.db import utcnow
+from store.messages.models import Message
 
 
 def _admin(client, db):
@@ -62,9 +63,7 @@ def test_invitation_makes_a_new_organiser(client, db, app):
 def test_existing_resident_accepts_while_logged_in(client, db):
     centre = make_centre(db)
     resident = make_user(db, email="res@example.org")
-    from store import accounts
-
-    accounts.invite_organiser(db, app_settings(client), centre=centre, email="res@example.org", invited_by=None)
+    organisers.invite_organiser(db, app_settings(client), centre=centre, email="res@example.org", invited_by=None)
     body = db.scalar(select(Message.body).where(Message.to_email == "res@example.org"))
     link = re.search(r"http://localhost(/invite/[\w-]+)", body).group(1)
     login(client, resident.email)
@@ -75,9 +74,8 @@ def test_existing_resident_accepts_while_logged_in(client, db):
 
 def test_expired_invitation_is_refused(client, db):
     centre = make_centre(db)
-    from store import accounts
 
-    accounts.invite_organiser(db, app_settings(client), centre=centre, email="late@example.org", invited_by=None)
+    organisers.invite_organiser(db, app_settings(client), centre=centre, email="late@example.org", invited_by=None)
     link = re.search(r"http://localhost(/invite/[\w-]+)", db.scalar(select(Message.body))).group(1)
     for inv in db.scalars(select(Invitation)):
         inv.expires_at = utcnow() - timedelta(hours=1)

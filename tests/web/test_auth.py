@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from factories import PASSWORD, csrf_token, login, make_user, post_form
 from sqlalchemy import select
 
-from factories import PASSWORD, csrf_token, login, make_user, post_form
-from store.db import utcnow
-from store.outbox import Message
-from store.users import AccountToken, User
+from store.accounts.models import AccountToken, User
+from store.core.db import utcnow
+from store.messages.models import Message
 
 
 def _link(db, email: str, kind: str) -> str:
@@ -146,7 +146,7 @@ def test_open_redirect_is_refused(client, db):
 
 def test_messages_are_private(client, db):
     alice, bob = make_user(db), make_user(db)
-    from store.outbox import queue_message
+    from store.messages.outbox import queue_message
 
     note = queue_message(db, to_email=bob.email, user_id=bob.id, subject="For Bob only", body="hello")
     login(client, alice.email)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from store.centres import Centre
-from store.users import Role, User
+from store.accounts.models import Role, User
+from store.centres.models import Centre
 
 
 def test_create_admin_centre_and_organiser(runner, db):

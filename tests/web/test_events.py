@@ -6,12 +6,12 @@ import html
 import json
 import re
 
-from sqlalchemy import select
-
 from event_factories import future_day, make_event, set_home
 from factories import csrf_token, login, make_centre, make_user, post_form
-from store import signups
-from store.signups import SignupStatus, SignUp
+from sqlalchemy import select
+
+from store.events import signups
+from store.events.models import SignUp, SignupStatus
 
 
 def _event(db, settings, **changes):

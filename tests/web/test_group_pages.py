@@ -5,15 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from factories import (
+    PASSWORD,
+    login,
+    logout,
+    make_centre,
+    make_event,
+    make_resident,
+    make_user,
+    post_form,
+)
 from sqlalchemy import select
 
-from factories import PASSWORD, login, logout, make_centre, make_event, make_resident, make_user, post_form
-from store.group_offers import close_finished_groups
-from store.groups import Group, GroupStatus, SeatStatus
-from store.matching import run_matching
-from store.outbox import Message
-from store.social import Block, Checkin, Report
-from store.users import Role, User
+from store.accounts.models import Role, User
+from store.groups.matching import run_matching
+from store.groups.models import Group, GroupStatus, SeatStatus
+from store.groups.offers import close_finished_groups
+from store.messages.models import Message
+from store.social.models import Block, Checkin, Report
 
 
 @pytest.fixture
@@ -103,7 +112,7 @@ def test_report_needs_a_reason(client, db, offered):
 
 def test_feedback_after_the_meeting(client, db, settings, offered):
     group, occurrence, _ = offered
-    from store.group_offers import respond
+    from store.groups.offers import respond
 
     for seat in group.seats:
         respond(db, settings, group.id, seat.user, accept=True)

@@ -9,17 +9,26 @@ import json
 import re
 
 import pytest
+from factories import (
+    login,
+    logout,
+    make_centre,
+    make_event,
+    make_resident,
+    make_user,
+    post_form,
+)
 from sqlalchemy import select
 
-from factories import login, logout, make_centre, make_event, make_resident, make_user, post_form
-from store.area import pseudonym
-from store.group_offers import respond
-from store.groups import Group
-from store.jobruns import JobRun, RunStatus
-from store.matching import run_matching
-from store.profiles import Profile
-from store.social import Checkin, Report, ReportStatus, report_person
-from store.users import Role
+from store.accounts.models import Role
+from store.centres.area import pseudonym
+from store.core.models import JobRun, RunStatus
+from store.groups.matching import run_matching
+from store.groups.models import Group
+from store.groups.offers import respond
+from store.profiles.models import Profile
+from store.social.models import Checkin, Report, ReportStatus
+from store.social.operations import report_person
 
 
 @pytest.fixture

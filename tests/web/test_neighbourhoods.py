@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from store.places import load_postcodes, neighbourhoods_of
-from store.users import Role
+from store.accounts.models import Role
+from store.places.neighbourhoods import load_postcodes, neighbourhoods_of
 from tests.factories import csrf_token, login, make_centre, make_user, post_form
 
 

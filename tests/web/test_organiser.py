@@ -6,15 +6,15 @@ import html
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
-
 from event_factories import future_day, make_event, make_organiser, share_first_name
 from factories import login, make_centre, make_user, post_form
-from store import signups
-from store.db import utcnow
-from store.events import Event, to_local
-from store.outbox import Message
-from store.signups import SignupStatus
+from sqlalchemy import func, select
+
+from store.core.db import utcnow
+from store.events import signups
+from store.events.models import Event, SignupStatus
+from store.events.times import to_local
+from store.messages.models import Message
 
 
 def _text(response) -> str:
@@ -65,7 +65,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, db):
 
 
 def test_a_venue_that_cannot_be_found(client, db, monkeypatch):
-    from store import geocoding
+    from store.places import geocoding
 
     def nowhere(session, settings, query):
         raise geocoding.PlaceNotFound("no")

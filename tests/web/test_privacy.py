@@ -14,12 +14,13 @@ from geopy.adapters import BaseSyncAdapter
 from geopy.geocoders import options as geopy_options
 from sqlalchemy import JSON, String, Text, select
 
-import store.geocoding as geocoding
-from store.demo import build_demo_town
+import store.places.geocoding as geocoding
+from store.accounts.models import Role
+from store.demo.town import build_demo_town
 from store.models import Base
-from store.places import coarsen, load_postcodes
-from store.profiles import get_profile
-from store.users import Role
+from store.places.neighbourhoods import load_postcodes
+from store.places.points import coarsen
+from store.profiles.operations import get_profile
 from tests.factories import csrf_token, login, make_user, post_form
 
 ADDRESS = "17 Cardigan Road, Leeds LS6 3QJ"

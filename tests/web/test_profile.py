@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from store.homes import confirm_home
-from store.geocoding import Place
-from store.places import is_coarse, load_neighbourhoods
-from store.profiles import get_profile
+from store.places.geocoding import Place
+from store.places.neighbourhoods import load_neighbourhoods
+from store.places.points import is_coarse
+from store.profiles.homes import confirm_home
+from store.profiles.operations import get_profile
 from tests.factories import login, make_centre, make_user, post_form
 
 LEEDS_HOODS = "name,lat,lon\nHeadingley,53.8195,-1.5775\nHyde Park,53.8113,-1.5660\nBeeston,53.7720,-1.5650\n"
@@ -234,9 +235,10 @@ def test_only_the_owner_sees_a_profile(client, db, resident):
 
 
 def test_confirming_email_leads_to_the_questionnaire(client, db):
-    from store import accounts
-    from store.outbox import Message
     from sqlalchemy import select
+
+    from store.accounts import operations as accounts
+    from store.messages.models import Message
 
     accounts.register_resident(db, client.application.extensions["hearth.settings"],
                                email="new@example.org", display_name="Nia", password="sunflowers by the canal")

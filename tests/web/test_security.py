@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from factories import PASSWORD, csrf_token, make_user
 from sqlalchemy import select
 
-from factories import PASSWORD, csrf_token, make_user
-from store.users import User
+from store.accounts.models import User
 from web import create_app
 
 

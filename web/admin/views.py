@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
-from store import accounts
-from store.centres import Centre, Invitation, create_centre
+from store.accounts import operations as accounts
+from store.centres import organisers
+from store.centres.models import Centre, Invitation
+from store.centres.operations import create_centre
 from web.access import admin_required
 from web.admin.forms import CentreForm, InviteForm
 from web.db import db_session, enqueue_after_commit
@@ -56,7 +66,7 @@ def centre(centre_id: int):
         abort(404)
     form = InviteForm()
     if form.validate_on_submit():
-        accounts.invite_organiser(
+        organisers.invite_organiser(
             session,
             current_app.extensions["hearth.settings"],
             centre=item,

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from store import accounts
-from store.users import TokenPurpose, User
-from web.auth.forms import (ConfirmForm, DeleteAccountForm, InviteAcceptForm, LoginForm, RegisterForm, ResetForm,
-                            ResetRequestForm)
-from web.db import db_session
+from store.accounts import operations as accounts
+from store.accounts.models import TokenPurpose, User
+from store.centres import organisers
+from store.leaving.operations import delete_account as leave
+from web.auth.forms import (
+    ConfirmForm,
+    DeleteAccountForm,
+    InviteAcceptForm,
+    LoginForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+)
+from web.db import db_session, enqueue_after_commit
 from web.extensions import limiter, login_limit, login_manager, register_limit
 from web.sessions import forget, load_signed_in
 
@@ -150,13 +167,13 @@ def reset(token: str):
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
     session = db_session()
-    invitation = accounts.find_invitation(session, token)
+    invitation = organisers.find_invitation(session, token)
     if invitation is None:
         return render_template("auth/invite_invalid.html"), 410
     form = InviteAcceptForm() if not current_user.is_authenticated else ConfirmForm()
     if form.validate_on_submit():
         try:
-            user = accounts.accept_invitation(
+            user = organisers.accept_invitation(
                 session,
                 token,
                 current_user=current_user if current_user.is_authenticated else None,
@@ -183,8 +200,6 @@ def account():
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
 def delete_account():
-    from store.leaving import delete_account as leave
-    from web.db import enqueue_after_commit
 
     form = DeleteAccountForm()
     if form.validate_on_submit():

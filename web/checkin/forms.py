@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField
 from wtforms.validators import InputRequired
 
-from store.social import CHECKIN_QUESTIONS
+from store.social.models import CHECKIN_QUESTIONS
 from web.groups.forms import CHECKIN_CHOICES as _ANSWERS
 
 __all__ = ["CheckinForm"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from store.social import CHECKIN_ANSWERS, SocialError, checkin_trend, record_checkin
-from web.db import db_session
+from store.social.models import CHECKIN_ANSWERS, SocialError
+from store.social.operations import checkin_trend, record_checkin
 from web.checkin.forms import CheckinForm
+from web.db import db_session
 
 __all__ = ["bp"]
 

@@ -7,9 +7,17 @@ import json
 from flask import Blueprint
 from markupsafe import Markup
 
-from store.event_search import Hit
-from store.events import KINDS, Event, Occurrence, recurrence_label, to_local
-from store.taxonomy import ACCESS_NEEDS, DIETARY, INTEREST_GROUPS, LANGUAGES, interest_label, label_of
+from store.events.models import KINDS, Event, Occurrence
+from store.events.search import Hit
+from store.events.times import recurrence_label, to_local
+from store.profiles.taxonomy import (
+    ACCESS_NEEDS,
+    DIETARY,
+    INTEREST_GROUPS,
+    LANGUAGES,
+    interest_label,
+    label_of,
+)
 
 __all__ = ["init_filters", "when", "seats_text", "distance_text", "json_ld", "event_json_ld"]
 

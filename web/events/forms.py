@@ -1,12 +1,19 @@
 """Forms for finding events, and the small button forms for signing up, cancelling and feeds."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import AnyOf, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from store.events import KINDS
-from store.taxonomy import ACCESS_NEEDS, INTEREST_GROUPS
+from store.events.models import KINDS
+from store.profiles.taxonomy import ACCESS_NEEDS, INTEREST_GROUPS
 
 __all__ = ["MultiCheckboxField", "SearchForm", "ButtonForm", "FeedForm", "DISTANCES"]
 

@@ -11,6 +11,7 @@ import time
 from collections import OrderedDict
 
 from flask import current_app
+
 __all__ = ["ListingCache", "listing_cache", "DEFAULT_SECONDS"]
 
 DEFAULT_SECONDS = 10.0

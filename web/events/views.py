@@ -5,14 +5,29 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from store import calendars, signups
-from store.db import utcnow
-from store.event_search import EventQuery, search_events
-from store.events import Event, EventError, Occurrence
+from store.centres.area import organiser_label
+from store.core.db import utcnow
+from store.events import calendars, signups
+from store.events import models as event_models
+from store.events.models import Event, EventError, Occurrence
+from store.events.search import EventQuery, search_events
+from store.places.points import haversine_km
+from store.profiles.operations import get_profile, home_point
 from web.db import database, db_session
 from web.events.display import event_json_ld, init_filters
 from web.events.forms import ButtonForm, FeedForm, SearchForm
@@ -48,10 +63,6 @@ def seat_change(view):
 
 def home_point_of(user_id: int) -> tuple[float, float] | None:
     """The resident's coarse home point, only ever used to work out distances."""
-    try:
-        from store.profiles import home_point
-    except ImportError:  # profiles not installed: distances are simply not shown
-        return None
     return home_point(db_session(), user_id)
 
 
@@ -129,20 +140,17 @@ def event(event_id: int):
     counts = signups.seat_counts(session, [o.id for o in dates])
     mine = {}
     if current_user.is_authenticated:
-        for signup in signups.signups_for_user(session, current_user.id, statuses=signups.ACTIVE):
+        for signup in signups.signups_for_user(session, current_user.id, statuses=event_models.ACTIVE):
             if signup.occurrence.event_id == item.id:
                 mine[signup.occurrence_id] = (signup, signups.waitlist_position(session, signup))
     distance = None
     if current_user.is_authenticated and item.point:
         origin = home_point_of(current_user.id)
         if origin:
-            from store.places import haversine_km
 
             distance = haversine_km(origin, item.point)
     my_name = None
     if current_user.is_authenticated:
-        from store.area import organiser_label
-        from store.profiles import get_profile
 
         my_name = organiser_label(current_user, get_profile(session, current_user.id), _settings().secret_key)
     url = url_for("events.event", event_id=item.id, _external=True)
@@ -166,7 +174,7 @@ def sign_up(event_id: int, occurrence_id: int):
         flash(str(exc), "error")
     else:
         listing_cache().clear()
-        if signup.status == signups.SignupStatus.CONFIRMED:
+        if signup.status == event_models.SignupStatus.CONFIRMED:
             flash("You're signed up. We've sent the details to your messages, with a calendar file.", "success")
         else:
             place = signups.waitlist_position(session, signup)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from store.social import CHECKIN_ANSWERS, CHECKIN_QUESTIONS
+from store.social.models import CHECKIN_ANSWERS, CHECKIN_QUESTIONS
 
 __all__ = ["ActionForm", "FeedbackForm", "ReportForm", "meet_again_field", "CHECKIN_CHOICES", "OPTIONAL_CHECKIN_CHOICES"]
 

@@ -1,16 +1,25 @@
-"""Resident views of suggested groups: thin wrappers over store.group_offers and store.feedback."""
+"""Resident views of suggested groups: thin wrappers over store.groups.offers and store.groups.feedback."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user, login_required
 
-from store import group_offers
-from store.feedback import can_give_feedback, save_feedback
-from store.group_offers import GroupError, member_label, seat_of
-from store.groups import GroupMember, GroupStatus, SeatStatus
-from store.profiles import get_profile
-from store.social import SocialError, block, notify_report, report_person
+from store.groups import offers as group_offers
+from store.groups.feedback import can_give_feedback, save_feedback
+from store.groups.models import GroupMember, GroupStatus, SeatStatus
+from store.groups.offers import GroupError, member_label, seat_of
+from store.profiles.operations import get_profile
+from store.social.models import SocialError
+from store.social.operations import block, notify_report, report_person
 from web.db import db_session, enqueue_after_commit
 from web.groups.forms import ActionForm, FeedbackForm, ReportForm, meet_again_field
 

@@ -5,18 +5,39 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
-from store.area import area_profiles, organiser_label
-from store.centres import Centre
-from store.events import Occurrence, describe_time
-from store.groups import Group
-from store.insight import act_on_report, centre_reports, figures, note_contact, unreached, weekly_series
-from store.jobruns import RunStatus, recent_runs
-from store.snapshots import latest_snapshot
-from store.social import Report
+from store.centres.area import area_profiles, organiser_label
+from store.centres.models import Centre
+from store.core.jobruns import recent_runs
+from store.core.models import RunStatus
+from store.events.models import Occurrence
+from store.events.times import describe_time
+from store.groups.models import Group
+from store.insight.figures import (
+    act_on_report,
+    centre_reports,
+    figures,
+    note_contact,
+    unreached,
+    weekly_series,
+)
+from store.insight.snapshots import latest_snapshot
+from store.profiles.operations import get_profile
+from store.social.models import Report
 from web.access import organiser_required
 from web.db import db_session, enqueue_after_commit
 from web.insight.forms import ContactForm, ReportActionForm, RunForm
@@ -182,7 +203,6 @@ def reports(centre_id: int):
 
 
 def _report_label(user) -> str:
-    from store.profiles import get_profile
 
     return organiser_label(user, get_profile(db_session(), user.id), _secret())
 

@@ -8,11 +8,12 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from store.group_offers import describe, groups_for_user
-from store.outbox import Message, messages_for
-from store.profiles import get_profile
-from store.recommendations import recommendations_for
-from store.db import utcnow
+from store.core.db import utcnow
+from store.groups.offers import describe, groups_for_user
+from store.messages.models import Message
+from store.messages.outbox import messages_for
+from store.profiles.operations import get_profile
+from store.recommendations.operations import recommendations_for
 from web.db import db_session
 
 __all__ = ["bp", "NavItem"]

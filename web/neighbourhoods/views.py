@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
-from store.centres import Centre
-from store.geocoding import GeocodingError, geocode
-from store.places import (PlaceDataError, haversine_km, load_neighbourhoods, neighbourhoods_of, remove_neighbourhood,
-                          set_neighbourhood)
+from store.centres.models import Centre
+from store.places.geocoding import GeocodingError, geocode
+from store.places.neighbourhoods import (
+    load_neighbourhoods,
+    neighbourhoods_of,
+    remove_neighbourhood,
+    set_neighbourhood,
+)
+from store.places.points import PlaceDataError, haversine_km
 from web.access import organiser_required
 from web.db import db_session
 from web.neighbourhoods.forms import NeighbourhoodForm, RemoveForm, UploadForm

@@ -17,11 +17,19 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from store.event_admin import EventDetails
-from store.events import KINDS, RECURRENCES
-from store.taxonomy import DIETARY, INTEREST_GROUPS, LANGUAGES
+from store.events.admin import EventDetails
+from store.events.models import KINDS, RECURRENCES
+from store.profiles.taxonomy import DIETARY, INTEREST_GROUPS, LANGUAGES
 from web.events.forms import MultiCheckboxField
 
 __all__ = ["EventForm", "DuplicateForm", "CancelForm", "MessageForm", "CheckInForm", "parse_dates", "details_from"]

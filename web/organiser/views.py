@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
-from store import event_admin, signups
-from store.centres import Centre
-from store.db import utcnow
-from store.events import Event, EventError, Occurrence
-from store.signups import SignupStatus
+from store.centres.models import Centre
+from store.core.db import utcnow
+from store.events import admin as event_admin
+from store.events import models as event_models
+from store.events import signups
+from store.events.models import Event, EventError, Occurrence, SignupStatus
 from web.access import organiser_required
 from web.db import db_session
 from web.events.forms import ButtonForm
 from web.events.listing_cache import listing_cache
 from web.events.views import seat_change
-from web.organiser.forms import CancelForm, CheckInForm, DuplicateForm, EventForm, MessageForm, details_from
+from web.organiser.forms import (
+    CancelForm,
+    CheckInForm,
+    DuplicateForm,
+    EventForm,
+    MessageForm,
+    details_from,
+)
 
 __all__ = ["bp"]
 
@@ -178,7 +196,7 @@ def date(event_id: int, occurrence_id: int):
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
-                           taken=sum(1 for s in rows if s.status in signups.HOLDS_SEAT), now=utcnow(),
+                           taken=sum(1 for s in rows if s.status in event_models.HOLDS_SEAT), now=utcnow(),
                            statuses=SignupStatus)
 
 
@@ -236,7 +254,7 @@ def message(event_id: int, occurrence_id: int):
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=form, cancel_form=CancelForm(), button=ButtonForm(),
-                           taken=sum(1 for s in rows if s.status in signups.HOLDS_SEAT), now=utcnow(),
+                           taken=sum(1 for s in rows if s.status in event_models.HOLDS_SEAT), now=utcnow(),
                            statuses=SignupStatus)
 
 

@@ -6,10 +6,11 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from store.centres import Centre
-from store.places import PlaceDataError, load_neighbourhoods, load_postcodes
-from store.profile_vectors import refit_vectors
-from store.profiles import Profile
+from store.centres.models import Centre
+from store.places.neighbourhoods import load_neighbourhoods, load_postcodes
+from store.places.points import PlaceDataError
+from store.profiles.models import Profile
+from store.profiles.vectors import refit_vectors
 from web.cli import hearth
 
 __all__ = ["init_app"]

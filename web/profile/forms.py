@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FloatField, HiddenField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from store import taxonomy as tx
-from store.profile_answers import ABOUT_MAX, TRAVEL_KM_MAX, TRAVEL_KM_MIN
+from store.profiles import taxonomy as tx
+from store.profiles.answers import ABOUT_MAX, TRAVEL_KM_MAX, TRAVEL_KM_MIN
 
 __all__ = [
     "LocationSearchForm",

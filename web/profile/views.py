@@ -7,18 +7,38 @@ pages carry only a signed, coarse place ("near Headingley, Leeds", a ~500 m grid
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from store import taxonomy as tx
-from store.geocoding import AmbiguousPlace, GeocodingError, Place
-from store.homes import TOWN_PRECISION_M, confirm_home, neighbourhood_choices, understand_home
-from store.profile_answers import STEP_TITLES, STEPS, ProfileError
-from store.group_offers import withdraw_open_offers
-from store.profiles import get_profile, is_matchable, next_step, save_step
+from store.groups.offers import withdraw_open_offers
+from store.places.geocoding import AmbiguousPlace, GeocodingError, Place
+from store.profiles import taxonomy as tx
+from store.profiles.answers import STEP_TITLES, STEPS, ProfileError
+from store.profiles.homes import (
+    TOWN_PRECISION_M,
+    confirm_home,
+    neighbourhood_choices,
+    understand_home,
+)
+from store.profiles.operations import get_profile, is_matchable, next_step, save_step
 from web.db import db_session, enqueue_after_commit
-from web.profile.forms import STEP_FORMS, LocationConfirmForm, LocationSearchForm, PlaceChoiceForm, value_field_name
+from web.profile.forms import (
+    STEP_FORMS,
+    LocationConfirmForm,
+    LocationSearchForm,
+    PlaceChoiceForm,
+    value_field_name,
+)
 
 __all__ = ["bp"]
 

@@ -1,0 +1,1 @@
+"""Accounts: people, tokens, registration, log-in and password resets."""

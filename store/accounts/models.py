@@ -1,0 +1,102 @@
+"""People: accounts with a role, and single-use password-reset tokens."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from store.core.db import Base, utcnow
+
+__all__ = ["Role", "new_session_token", "User", "TokenPurpose", "AccountToken"]
+
+
+class Role(str, enum.Enum):
+    """What a person can do: residents join in, organisers run a centre, admins run Hearth."""
+
+    RESIDENT = "resident"
+    ORGANISER = "organiser"
+    ADMIN = "admin"
+
+
+def new_session_token() -> str:
+    """A fresh random token; changing it signs the person out everywhere."""
+    return secrets.token_urlsafe(24)
+
+
+class User(Base):
+    """An account. ``email`` is stored lower-cased; the password only as a scrypt hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=Role.RESIDENT,
+    )
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    centres: Mapped[list["Centre"]] = relationship(  # noqa: F821
+        secondary="organiser_memberships", back_populates="organisers", lazy="select"
+    )
+
+    # Flask-Login's protocol, kept free of Flask itself.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role in (Role.ORGANISER, Role.ADMIN)
+
+    def organises(self, centre_id: int) -> bool:
+        return self.role == Role.ADMIN or any(c.id == centre_id for c in self.centres)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"
+
+
+class TokenPurpose(str, enum.Enum):
+    """What a link sent to a person's email lets them do."""
+
+    CONFIRM_EMAIL = "confirm"
+    RESET_PASSWORD = "reset"
+
+
+class AccountToken(Base):
+    """A link sent by email: only the SHA-256 of its token is kept; it works once, until it expires."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        Enum(TokenPurpose, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship()

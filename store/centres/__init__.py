@@ -1,0 +1,1 @@
+"""Centres: community centres, organisers and invitations, a centre's area."""

@@ -1,0 +1,55 @@
+"""A centre's area and how its residents appear to organisers: by first name only where they
+agreed, otherwise by a stable pseudonym; never by address or exact place."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.accounts.models import User
+from store.centres.models import Centre
+from store.places.points import haversine_km
+from store.profiles.models import Profile
+
+__all__ = ["AREA_KM", "pseudonym", "organiser_label", "area_profiles"]
+
+#: Residents whose (coarse) home is within this distance of a centre are in its area.
+AREA_KM = 6.0
+
+
+def pseudonym(user_id: int, secret: str) -> str:
+    """A stable, meaningless name for a resident, e.g. ``"Neighbour 48213"`` (keyed by the secret
+    key, so it cannot be turned back into an account id)."""
+    digest = hmac.new(secret.encode("utf-8"), f"resident:{user_id}".encode(), hashlib.sha256).digest()
+    return f"Neighbour {int.from_bytes(digest[:4], 'big') % 90000 + 10000}"
+
+
+def organiser_label(user: User, profile: Profile | None, secret: str) -> str:
+    """First name where the resident agreed to show it to organisers; otherwise the pseudonym."""
+    if profile is not None and profile.show_first_name and user.display_name:
+        return user.display_name.split()[0]
+    return pseudonym(user.id, secret)
+
+
+def area_profiles(session: Session, centre: Centre, *, km: float = AREA_KM) -> list[tuple[User, Profile]]:
+    """Residents with a home point within ``km`` of the centre (a bounding box, then the exact
+    great-circle distance), ordered by account id."""
+    if centre.lat is None or centre.lon is None:
+        return []
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(0.1, math.cos(math.radians(centre.lat))))
+    rows = session.execute(
+        select(User, Profile).join(Profile, Profile.user_id == User.id)
+        .where(User.is_active.is_(True), Profile.home_lat.between(centre.lat - dlat, centre.lat + dlat),
+               Profile.home_lon.between(centre.lon - dlon, centre.lon + dlon))
+        .order_by(User.id)
+    ).all()
+    out = []
+    for user, profile in rows:
+        if haversine_km((centre.lat, centre.lon), (profile.home_lat, profile.home_lon)) <= km:
+            out.append((user, profile))
+    return out

@@ -1,0 +1,1 @@
+"""Core: the database (base, engines, units of work), the one error family, migrations, job runs."""

@@ -1,0 +1,1 @@
+"""The demo town: never imported by runtime code."""

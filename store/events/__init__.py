@@ -1,0 +1,1 @@
+"""Events: events and dates, seats and waiting lists, search, calendars, notices, reminders."""

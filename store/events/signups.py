@@ -1,0 +1,315 @@
+"""Sign-ups: seats and waiting lists that never overbook, instant promotion, check-in and exports.
+
+Every change to who holds a seat runs with the occurrence locked: ``SELECT ... FOR UPDATE`` on
+PostgreSQL, a ``BEGIN IMMEDIATE`` write transaction on SQLite. Operations only flush.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config import Settings
+from store.accounts.models import User
+from store.centres.area import organiser_label
+from store.core.db import utcnow
+from store.events.models import (
+    ACTIVE,
+    HOLDS_SEAT,
+    EventError,
+    Occurrence,
+    SignUp,
+    SignupStatus,
+)
+from store.events.notices import notify_from_centre, notify_promoted, notify_signed_up
+from store.events.times import describe_time, to_local
+from store.profiles.models import Profile
+
+__all__ = [
+    "begin_seat_change", "lock_occurrence", "seats_taken", "seat_counts", "signup_for", "waitlist_position",
+    "sign_up", "cancel_signup", "promote_waitlisted", "signups_for_user", "roster", "check_in", "organiser_names",
+    "roster_csv", "message_attendees", "attendance_records",
+]
+
+
+def begin_seat_change(session: Session) -> None:
+    """Start a session that will change seats as a writer: ``BEGIN IMMEDIATE`` on SQLite.
+
+    Call it before the session's first query (a request or job that signs people up). SQLite then
+    queues writers instead of failing one whose earlier read went stale. Elsewhere it does nothing.
+    """
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def lock_occurrence(session: Session, occurrence_id: int) -> Occurrence | None:
+    """Load an occurrence for a change of seats, holding the lock that serialises such changes.
+
+    PostgreSQL locks the row (``FOR UPDATE``). SQLite has one writer at a time: a session begun
+    with :func:`begin_seat_change` holds that lock from its start; one already inside a plain read
+    transaction stays correct too (SQLite refuses a write from a stale snapshot rather than
+    overbook) but may be told "database is locked" under contention.
+    """
+    dialect = session.get_bind().dialect.name
+    begin_seat_change(session)
+    query = select(Occurrence).where(Occurrence.id == occurrence_id).execution_options(populate_existing=True)
+    if dialect != "sqlite":
+        query = query.with_for_update(of=Occurrence)
+    return session.scalar(query)
+
+
+def seats_taken(session: Session, occurrence_id: int) -> int:
+    return session.scalar(
+        select(func.count(SignUp.id)).where(SignUp.occurrence_id == occurrence_id, SignUp.status.in_(HOLDS_SEAT))
+    ) or 0
+
+
+def seat_counts(session: Session, occurrence_ids) -> dict[int, tuple[int, int]]:
+    """``{occurrence id: (seats taken, people waiting)}`` for many occurrences in one query."""
+    ids = list(occurrence_ids)
+    counts = {i: (0, 0) for i in ids}
+    if not ids:
+        return counts
+    rows = session.execute(
+        select(SignUp.occurrence_id, SignUp.status, func.count(SignUp.id))
+        .where(SignUp.occurrence_id.in_(ids), SignUp.status.in_(ACTIVE))
+        .group_by(SignUp.occurrence_id, SignUp.status)
+    )
+    for occ_id, status, n in rows:
+        taken, waiting = counts[occ_id]
+        if status == SignupStatus.WAITLISTED:
+            waiting += n
+        else:
+            taken += n
+        counts[occ_id] = (taken, waiting)
+    return counts
+
+
+def signup_for(session: Session, occurrence_id: int, user_id: int) -> SignUp | None:
+    return session.scalar(select(SignUp).where(SignUp.occurrence_id == occurrence_id, SignUp.user_id == user_id))
+
+
+def waitlist_position(session: Session, signup: SignUp) -> int | None:
+    """1 for the first person waiting; ``None`` if this sign-up is not on the waiting list."""
+    if signup.status != SignupStatus.WAITLISTED:
+        return None
+    ahead = session.scalar(
+        select(func.count(SignUp.id)).where(
+            SignUp.occurrence_id == signup.occurrence_id,
+            SignUp.status == SignupStatus.WAITLISTED,
+            SignUp.queue_no < signup.queue_no,
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def _check_open(occurrence: Occurrence, now: datetime) -> None:
+    if occurrence.is_cancelled:
+        raise EventError("Sorry, this date has been cancelled, so sign-ups are closed.")
+    if now >= occurrence.starts_at:
+        raise EventError("This has already started, so sign-ups are closed.")
+    if now >= occurrence.signup_closes_at:
+        closes = describe_time(occurrence.signup_closes_at, occurrence.event.timezone)
+        raise EventError(f"Sign-ups for this date closed on {closes}.")
+
+
+def sign_up(session: Session, settings: Settings, occurrence_id: int, user: User,
+            *, now: datetime | None = None) -> SignUp:
+    """Give ``user`` a seat, or the next place on the waiting list when the seats are taken."""
+
+    occurrence = lock_occurrence(session, occurrence_id)
+    now = now or utcnow()  # read after the lock, so the times follow the order people got in
+    if occurrence is None:
+        raise EventError("We couldn't find that date. It may have been removed.")
+    _check_open(occurrence, now)
+    signup = signup_for(session, occurrence.id, user.id)
+    if signup is not None and signup.status in ACTIVE:
+        if signup.status == SignupStatus.WAITLISTED:
+            raise EventError("You're already on the waiting list for this date.")
+        raise EventError("You're already signed up for this date.")
+    promote_waitlisted(session, settings, occurrence, now=now)  # nobody jumps the queue
+    if signup is None:
+        signup = SignUp(occurrence_id=occurrence.id, user_id=user.id, status=SignupStatus.CANCELLED)
+        session.add(signup)
+    signup.created_at, signup.cancelled_at, signup.checked_in_at = now, None, None
+    if seats_taken(session, occurrence.id) < occurrence.event.capacity:
+        signup.status, signup.confirmed_at, signup.queue_no = SignupStatus.CONFIRMED, now, None
+    else:
+        last = session.scalar(select(func.max(SignUp.queue_no)).where(SignUp.occurrence_id == occurrence.id))
+        signup.status, signup.waitlisted_at, signup.queue_no = SignupStatus.WAITLISTED, now, (last or 0) + 1
+    session.flush()
+    notify_signed_up(session, settings, signup, position=waitlist_position(session, signup))
+    return signup
+
+
+def cancel_signup(session: Session, settings: Settings, signup_id: int, user: User,
+                  *, now: datetime | None = None) -> SignUp:
+    """Cancel one's own sign-up; a freed seat goes at once to the first person waiting.
+
+    Raises ``LookupError`` when the sign-up is not this person's (the caller answers 404).
+    """
+    occurrence_id = session.scalar(
+        select(SignUp.occurrence_id).where(SignUp.id == signup_id, SignUp.user_id == user.id)
+    )
+    if occurrence_id is None:
+        raise LookupError(signup_id)
+    occurrence = lock_occurrence(session, occurrence_id)
+    now = now or utcnow()
+    signup = session.scalar(
+        select(SignUp).where(SignUp.id == signup_id).execution_options(populate_existing=True)
+    )
+    if signup.status == SignupStatus.CANCELLED:
+        raise EventError("You had already cancelled this one.")
+    if signup.status in (SignupStatus.ATTENDED, SignupStatus.NO_SHOW) or now >= occurrence.ends_at:
+        raise EventError("This date has already happened, so there is nothing to cancel.")
+    held_seat = signup.status in HOLDS_SEAT
+    signup.status, signup.cancelled_at, signup.queue_no = SignupStatus.CANCELLED, now, None
+    session.flush()
+    if held_seat and not occurrence.is_cancelled:
+        promote_waitlisted(session, settings, occurrence, now=now)
+    return signup
+
+
+def promote_waitlisted(session: Session, settings: Settings, occurrence: Occurrence,
+                       *, now: datetime | None = None) -> list[SignUp]:
+    """Move people from the front of the waiting list into free seats, and tell each of them.
+
+    Call with the occurrence locked (every caller in this module does).
+    """
+
+    now = now or utcnow()
+    free = occurrence.event.capacity - seats_taken(session, occurrence.id)
+    if free <= 0 or occurrence.is_cancelled or now >= occurrence.starts_at:
+        return []
+    waiting = list(
+        session.scalars(
+            select(SignUp)
+            .where(SignUp.occurrence_id == occurrence.id, SignUp.status == SignupStatus.WAITLISTED)
+            .order_by(SignUp.queue_no, SignUp.id)
+            .limit(free)
+        )
+    )
+    for signup in waiting:
+        signup.status, signup.confirmed_at, signup.queue_no = SignupStatus.CONFIRMED, now, None
+    session.flush()
+    for signup in waiting:
+        notify_promoted(session, settings, signup)
+    return waiting
+
+
+def signups_for_user(session: Session, user_id: int, *, upcoming_after: datetime | None = None,
+                     statuses=ACTIVE) -> list[SignUp]:
+    """A person's own sign-ups, soonest first (only theirs: the query is scoped by ``user_id``)."""
+    query = select(SignUp).join(SignUp.occurrence).where(SignUp.user_id == user_id, SignUp.status.in_(statuses))
+    if upcoming_after is not None:
+        query = query.where(Occurrence.ends_at > upcoming_after)
+    return list(session.scalars(query.order_by(Occurrence.starts_at, SignUp.id)))
+
+
+def roster(session: Session, occurrence_id: int) -> list[SignUp]:
+    """Everyone for one date: seats first (in sign-up order), then the waiting list in its order."""
+    rows = list(session.scalars(select(SignUp).where(SignUp.occurrence_id == occurrence_id)))
+    rank = {SignupStatus.CONFIRMED: 0, SignupStatus.ATTENDED: 0, SignupStatus.NO_SHOW: 0,
+            SignupStatus.WAITLISTED: 1, SignupStatus.CANCELLED: 2}
+    return sorted(rows, key=lambda s: (rank[s.status], s.queue_no or 0, s.confirmed_at or s.created_at, s.id))
+
+
+def check_in(session: Session, occurrence: Occurrence, signup_id: int, status: SignupStatus,
+             *, now: datetime | None = None) -> SignUp:
+    """Mark someone as came / didn't come (or back to booked) on the day of the event.
+
+    Raises ``LookupError`` when the sign-up is not for this occurrence.
+    """
+    now = now or utcnow()
+    signup = session.scalar(select(SignUp).where(SignUp.id == signup_id, SignUp.occurrence_id == occurrence.id))
+    if signup is None:
+        raise LookupError(signup_id)
+    if status not in HOLDS_SEAT:
+        raise EventError("Please choose whether they came or not.")
+    if signup.status not in HOLDS_SEAT:
+        raise EventError("Only people with a seat can be checked in.")
+    if to_local(now, occurrence.event.timezone).date() < occurrence.local_date:
+        raise EventError("You can check people in from the day of the event.")
+    signup.status = status
+    signup.checked_in_at = None if status == SignupStatus.CONFIRMED else now
+    session.flush()
+    return signup
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def organiser_names(session: Session, settings: Settings, rows) -> dict[int, str]:
+    """How each person on a list appears to organisers: their first name where they agreed to
+    show it, otherwise a stable pseudonym ("Neighbour 48213"). Keyed by user id."""
+
+    users = {s.user_id: s.user for s in rows}
+    profiles = {p.user_id: p for p in session.scalars(select(Profile).where(Profile.user_id.in_(list(users))))} \
+        if users else {}
+    return {uid: organiser_label(user, profiles.get(uid), settings.secret_key) for uid, user in users.items()}
+
+
+def roster_csv(session: Session, settings: Settings, occurrence: Occurrence) -> str:
+    """The sign-ups for one date as CSV: name as organisers see it, status, waiting-list place, local times."""
+    tz = occurrence.event.timezone
+    rows = roster(session, occurrence.id)
+    names = organiser_names(session, settings, rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Name", "Status", "Waiting list place", "Signed up", "Checked in"])
+    place = 0
+    for signup in rows:
+        if signup.status == SignupStatus.WAITLISTED:
+            place += 1
+        stamp = signup.confirmed_at or signup.waitlisted_at or signup.created_at
+        writer.writerow([
+            _cell(names[signup.user_id]),
+            signup.label,
+            place if signup.status == SignupStatus.WAITLISTED else "",
+            to_local(stamp, tz).strftime("%Y-%m-%d %H:%M"),
+            to_local(signup.checked_in_at, tz).strftime("%Y-%m-%d %H:%M") if signup.checked_in_at else "",
+        ])
+    return out.getvalue()
+
+
+def message_attendees(session: Session, settings: Settings, occurrence: Occurrence, *, subject: str,
+                      body: str, include_waitlist: bool = False) -> int:
+    """Write to everyone with a seat (and the waiting list if asked); returns how many were told."""
+
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject:
+        raise EventError("Please write a subject.", "subject")
+    if not body:
+        raise EventError("Please write a message.", "body")
+    statuses = ACTIVE if include_waitlist else HOLDS_SEAT
+    people = list(session.scalars(
+        select(SignUp).where(SignUp.occurrence_id == occurrence.id, SignUp.status.in_(statuses))
+    ))
+    for signup in people:
+        notify_from_centre(session, settings, signup, subject=subject, body=body)
+    return len(people)
+
+
+def attendance_records(session: Session, *, since: datetime | None = None,
+                       until: datetime | None = None) -> list[tuple[int, int, int, datetime, str]]:
+    """``(user id, event id, occurrence id, start, status)`` for every seat held, for the matcher.
+
+    Statuses are ``attended``, ``no_show`` or ``confirmed`` (not checked in yet).
+    """
+    query = (
+        select(SignUp.user_id, Occurrence.event_id, Occurrence.id, Occurrence.starts_at, SignUp.status)
+        .join(Occurrence, SignUp.occurrence_id == Occurrence.id)
+        .where(SignUp.status.in_(HOLDS_SEAT))
+    )
+    if since is not None:
+        query = query.where(Occurrence.starts_at >= since)
+    if until is not None:
+        query = query.where(Occurrence.starts_at < until)
+    return [(u, e, o, s, st.value) for u, e, o, s, st in session.execute(query.order_by(Occurrence.starts_at))]

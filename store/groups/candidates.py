@@ -1,0 +1,272 @@
+"""Who can be grouped for a date: the candidates, their needs, spacing and seats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.groups import Members
+from store.accounts.models import User
+from store.core.db import utcnow
+from store.events.models import ACTIVE as ACTIVE_SIGNUPS
+from store.events.models import Event, Occurrence, SignUp, SignupStatus
+from store.events.signups import seats_taken
+from store.events.times import to_local
+from store.groups.models import (
+    ACTIVE_GROUPS,
+    ACTIVE_SEATS,
+    Group,
+    GroupMember,
+    GroupStatus,
+    SeatStatus,
+)
+from store.profiles.blocks import ProfileBlocks
+from store.profiles.models import Profile
+from store.profiles.operations import distance_km
+from store.profiles.taxonomy import new_faces_weight
+
+__all__ = [
+    "DEFAULT_TRAVEL_KM", "MATCH_SIZE", "Candidate", "slot_key", "venue_features", "upcoming_slots",
+    "candidates_for",
+]
+
+DEFAULT_TRAVEL_KM = 3.0
+
+MATCH_SIZE = (4, 8)
+
+#: Offers need time to be answered: no new groups for what starts sooner than this.
+LEAD_TIME = timedelta(hours=24)
+
+HORIZON = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    lat: float
+    lon: float
+    travel_km: float
+    km_to_venue: float
+    signed_up: bool
+    placed_before: bool
+    prefers_new: float
+
+
+def slot_key(occurrence: Occurrence) -> str:
+    """The weekday-and-part-of-day slot of an occurrence in its own time zone, e.g. ``fri_evening``."""
+    local = to_local(occurrence.starts_at, occurrence.event.timezone)
+    part = "morning" if local.hour < 12 else "afternoon" if local.hour < 17 else "evening"
+    return f"{local.strftime('%a').lower()}_{part}"
+
+
+def venue_features(event: Event) -> frozenset[str]:
+    """What the meeting place offers, in the words profiles use for needs."""
+    features = {name for name in ("step_free", "hearing_loop", "quiet") if getattr(event, name)}
+    features.update(event.dietary or ())
+    return frozenset(features)
+
+
+def _needs(profile: Profile, kind: str) -> frozenset[str]:
+    needs = set(profile.access_needs or ())
+    if kind == "meal":
+        needs.update(d for d in (profile.dietary or ()) if d != "allergies")
+    return frozenset(needs)
+
+
+def upcoming_slots(
+    session: Session, *, centre_id: int | None = None, now: datetime | None = None
+) -> list[Occurrence]:
+    """Occurrences worth matching for: not cancelled, starting between a day and two weeks away."""
+    now = now or utcnow()
+    query = (
+        select(Occurrence)
+        .join(Event, Occurrence.event_id == Event.id)
+        .where(
+            Occurrence.starts_at >= now + LEAD_TIME,
+            Occurrence.starts_at <= now + HORIZON,
+            Occurrence.cancelled_at.is_(None),
+            Event.cancelled_at.is_(None),
+        )
+        .order_by(Occurrence.starts_at, Occurrence.id)
+    )
+    if centre_id is not None:
+        query = query.where(Event.centre_id == centre_id)
+    return list(session.scalars(query))
+
+
+def _placed_user_ids(session: Session, occurrence_id: int) -> set[int]:
+    """People who already hold an offer or a seat in a live group for this occurrence."""
+    rows = session.scalars(
+        select(GroupMember.user_id)
+        .join(Group, GroupMember.group_id == Group.id)
+        .where(
+            Group.occurrence_id == occurrence_id,
+            Group.status.in_(ACTIVE_GROUPS),
+            GroupMember.status.in_(ACTIVE_SEATS),
+        )
+    )
+    return set(rows)
+
+#: However often someone wants to meet, at most one live group offer within this many days.
+SPACING_DAYS = {"weekly": 5, "fortnightly": 12, "monthly": 25, "occasionally": 40}
+
+DEFAULT_SPACING_DAYS = 5
+
+
+def _busy_around(session: Session, occurrence: Occurrence) -> dict[int, float]:
+    """For each person with a live group near this date: the days between the two dates."""
+    window = timedelta(days=max(SPACING_DAYS.values()))
+    rows = session.execute(
+        select(GroupMember.user_id, Occurrence.starts_at)
+        .join(Group, GroupMember.group_id == Group.id)
+        .join(Occurrence, Group.occurrence_id == Occurrence.id)
+        .where(Group.status.in_(ACTIVE_GROUPS), GroupMember.status.in_(ACTIVE_SEATS),
+               Occurrence.id != occurrence.id,
+               Occurrence.starts_at.between(occurrence.starts_at - window, occurrence.starts_at + window))
+    ).all()
+    gaps: dict[int, float] = {}
+    for uid, starts in rows:
+        gap = abs((starts - occurrence.starts_at).total_seconds()) / 86400
+        gaps[uid] = min(gap, gaps.get(uid, gap))
+    return gaps
+
+
+def _declined_user_ids(session: Session, occurrence_id: int) -> set[int]:
+    rows = session.scalars(
+        select(GroupMember.user_id)
+        .join(Group, GroupMember.group_id == Group.id)
+        .where(Group.occurrence_id == occurrence_id, GroupMember.status == SeatStatus.DECLINED)
+    )
+    return set(rows)
+
+
+def candidates_for(
+    session: Session, occurrence: Occurrence, *, now: datetime | None = None, exclude: set[int] = frozenset()
+) -> list[Candidate]:
+    """Residents who could be offered a group for ``occurrence``.
+
+    Only people who consented to matching and have not paused it, who have a home point and a
+    profile vector, who live within their own travel distance of the venue, whose needs the venue
+    meets, and who are free then (their availability includes the slot, or they signed up
+    already). Nobody who already holds a seat in a group for it, declined one, or cancelled, and
+    nobody with another live group closer in time than their chosen frequency allows.
+    """
+    now = now or utcnow()
+    event = occurrence.event
+    venue = event.point
+    if venue is None:
+        return []
+    features = venue_features(event)
+    slot = slot_key(occurrence)
+    day = to_local(occurrence.starts_at, event.timezone).date()
+    signups = {
+        s.user_id: s.status
+        for s in session.scalars(select(SignUp).where(SignUp.occurrence_id == occurrence.id))
+    }
+    skip = _placed_user_ids(session, occurrence.id) | _declined_user_ids(session, occurrence.id) | set(exclude)
+    placed_ever = set(session.scalars(select(GroupMember.user_id).where(GroupMember.status == SeatStatus.ACCEPTED)))
+    busy = _busy_around(session, occurrence)
+    query = (
+        select(Profile)
+        .join(User, Profile.user_id == User.id)
+        .where(
+            Profile.include_in_matching.is_(True),
+            Profile.home_lat.is_not(None),
+            Profile.vector.is_not(None),
+            User.is_active.is_(True),
+            User.email_confirmed_at.is_not(None),
+        )
+        .order_by(Profile.user_id)
+    )
+    out = []
+    for profile in session.scalars(query):
+        uid = profile.user_id
+        status = signups.get(uid)
+        if uid in skip or status == SignupStatus.CANCELLED:
+            continue
+        if profile.paused_until is not None and profile.paused_until >= day:
+            continue
+        if uid in busy and busy[uid] < SPACING_DAYS.get(profile.frequency or "", DEFAULT_SPACING_DAYS):
+            continue  # already has a group close to this date, as often as they asked
+        signed_up = status in ACTIVE_SIGNUPS
+        if not signed_up:
+            if profile.availability and slot not in profile.availability:
+                continue
+            if profile.wants and event.kind not in profile.wants:
+                continue
+        if not _needs(profile, event.kind) <= features:
+            continue
+        travel = float(profile.travel_km or DEFAULT_TRAVEL_KM)
+        km = distance_km((profile.home_lat, profile.home_lon), venue)
+        if km > travel:
+            continue
+        out.append(Candidate(uid, float(profile.home_lat), float(profile.home_lon), travel, km,
+                             signed_up, uid in placed_ever, _prefers_new(profile)))
+    return out
+
+
+def _prefers_new(profile: Profile) -> float:
+
+    try:
+        return float(new_faces_weight(profile.new_faces)) if profile.new_faces else 0.75
+    except (KeyError, ValueError):
+        return 0.75
+
+
+def _past_groups(session: Session, user_ids: set[int], since: datetime) -> list[list[int]]:
+    rows = session.execute(
+        select(GroupMember.group_id, GroupMember.user_id)
+        .join(Group, GroupMember.group_id == Group.id)
+        .where(Group.created_at >= since, Group.status.in_((GroupStatus.CONFIRMED, GroupStatus.MET)),
+               GroupMember.status == SeatStatus.ACCEPTED)
+    ).all()
+    groups: dict[int, list[int]] = {}
+    for gid, uid in rows:
+        if uid in user_ids:
+            groups.setdefault(gid, []).append(uid)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def _members(cands: list[Candidate], blocks: ProfileBlocks) -> Members:
+    ids = [c.user_id for c in cands]
+    return Members.from_arrays(
+        ids,
+        [c.lat for c in cands],
+        [c.lon for c in cands],
+        blocks.interests(ids),
+        values=blocks.values(ids),
+        travel_km=[c.travel_km for c in cands],
+        placed_before=[c.placed_before for c in cands],
+        prefers_new=[c.prefers_new for c in cands],
+        interest_names=blocks.interest_names,
+        value_names=blocks.value_names,
+    )
+
+
+def _within_seats(cands: list[Candidate], free: int, seed: int) -> list[Candidate]:
+    """Everyone already signed up, then as many others as there are free seats: those never
+    placed before first, then the nearest."""
+    signed = [c for c in cands if c.signed_up]
+    others = sorted((c for c in cands if not c.signed_up),
+                    key=lambda c: (c.placed_before, c.km_to_venue, (c.user_id * 2654435761 + seed) % 2**32))
+    return signed + others[: max(0, free)]
+
+
+def _eligible(session: Session, occurrence: Occurrence, now: datetime, seed: int) -> list[Candidate]:
+    free = occurrence.event.capacity - seats_taken(session, occurrence.id)
+    return _within_seats(candidates_for(session, occurrence, now=now), free, seed)
+
+
+def mean_compatibility(blocks: ProfileBlocks, user_id: int, others: list[int]) -> float:
+    """Mean cosine of interest vectors between ``user_id`` and ``others`` (0 when unknown)."""
+    if not others:
+        return 0.0
+    mine = blocks.interests([user_id])[0]
+    theirs = blocks.interests(others)
+    norms = np.linalg.norm(theirs, axis=1) * (np.linalg.norm(mine) or 1.0)
+    sims = np.divide(theirs @ mine, norms, out=np.zeros(len(others)), where=norms > 0)
+    return float(sims.mean())

@@ -1,0 +1,133 @@
+"""The matching call: candidates of a date split into regions, matched, offered."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from config import Settings
+from matcher.groups import Venues, form_groups
+from matcher.regions import split_regions
+from store.core.db import utcnow
+from store.events.models import Occurrence
+from store.events.signups import lock_occurrence
+from store.groups.candidates import (
+    MATCH_SIZE,
+    Candidate,
+    _eligible,
+    _members,
+    _past_groups,
+    venue_features,
+)
+from store.groups.models import (
+    Group,
+    GroupMember,
+)
+from store.groups.offers import offer_group
+from store.profiles.blocks import profile_blocks
+from store.social.operations import blocked_pairs, tie_pairs
+
+__all__ = ["FANOUT_SIZE", "plan_regions", "run_matching"]
+
+#: Above this many candidates, a run is shared out by region (one task per region at scale).
+FANOUT_SIZE = 600
+
+
+def _regions(cands: list[Candidate], region_size: int) -> list[list[Candidate]]:
+    by_id = {c.user_id: c for c in cands}
+    ids = split_regions([c.user_id for c in cands], [c.lat for c in cands], [c.lon for c in cands], region_size)
+    return [[by_id[i] for i in region] for region in ids]
+
+
+def plan_regions(
+    session: Session, occurrence_id: int, *, region_size: int = FANOUT_SIZE, seed: int = 0,
+    now: datetime | None = None,
+) -> list[list[int]]:
+    """The candidates of an occurrence split into compact regions (user ids), for sharing a large
+    run out as one task per region. ``run_matching`` without ``only`` uses the same split, so
+    both ways give the same groups."""
+    occurrence = session.get(Occurrence, occurrence_id)
+    if occurrence is None or occurrence.is_cancelled:
+        return []
+    cands = _eligible(session, occurrence, now or utcnow(), seed)
+    return [[c.user_id for c in region] for region in _regions(cands, region_size)]
+
+
+def run_matching(
+    session: Session,
+    settings: Settings,
+    occurrence_id: int,
+    *,
+    run_id: int | None = None,
+    mode: str = "new",
+    size: tuple[int, int] = MATCH_SIZE,
+    seed: int = 0,
+    only: set[int] | None = None,
+    region_size: int = FANOUT_SIZE,
+    now: datetime | None = None,
+    progress: Callable | None = None,
+) -> dict:
+    """Form groups for one occurrence among the people not yet placed, and offer them.
+
+    Large candidate sets are matched region by region (compact regions of at most
+    ``region_size``); ``only`` restricts the run to one region's people, as a fanned-out task
+    does. Safe to run twice: people already holding an offer or a seat are not candidates again,
+    so a second run for the same occurrence creates nothing new. Returns counts for the run record.
+    """
+    now = now or utcnow()
+    occurrence = lock_occurrence(session, occurrence_id)  # one run per occurrence at a time
+    if occurrence is None or occurrence.is_cancelled or occurrence.starts_at <= now:
+        return {"candidates": 0, "groups": 0, "offered": 0, "unplaced": 0, "skipped": "not open"}
+    cands = _eligible(session, occurrence, now, seed)
+    if only is not None:
+        regions = [[c for c in cands if c.user_id in only]]
+    else:
+        regions = _regions(cands, region_size)
+    counts = {"candidates": sum(len(r) for r in regions), "groups": 0, "offered": 0, "unplaced": 0,
+              "regions": len(regions)}
+    objectives = []
+    for region in regions:
+        placed, groups, objective = _match_region(session, settings, occurrence, region, run_id=run_id,
+                                                  mode=mode, size=size, seed=seed, now=now, progress=progress)
+        counts["groups"] += groups
+        counts["offered"] += placed
+        counts["unplaced"] += len(region) - placed
+        if objective is not None:
+            objectives.append((objective, len(region)))
+    if objectives:
+        counts["objective"] = round(sum(o * n for o, n in objectives) / sum(n for _, n in objectives), 4)
+    return counts
+
+
+def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, seed, now, progress):
+
+    if len(cands) < size[0]:
+        return 0, 0, None
+    blocks = profile_blocks(session, [c.user_id for c in cands])
+    members = _members(cands, blocks)
+    ids = set(members.ids)
+    event = occurrence.event
+    venue = Venues.from_arrays([event.place_name], [event.point[0]], [event.point[1]], [venue_features(event)])
+    grouping = form_groups(
+        members, size=size, mode=mode, ties=tie_pairs(session, ids), blocks=blocked_pairs(session),
+        past_groups=_past_groups(session, ids, now - timedelta(days=120)), venues=venue, seed=seed,
+        progress=progress,
+    )
+    placed = 0
+    for found in grouping.groups:
+        group = Group(
+            centre_id=event.centre_id, occurrence_id=occurrence.id, run_id=run_id,
+            size_min=size[0], size_max=size[1], score=float(found.score), reason=found.reason,
+            farthest_km=float(found.farthest_km),
+        )
+        session.add(group)
+        session.flush()
+        for uid in found.members:
+            session.add(GroupMember(group_id=group.id, user_id=int(uid)))
+        session.flush()
+        session.refresh(group)
+        offer_group(session, settings, group)
+        placed += len(found.members)
+    return placed, len(grouping.groups), float(grouping.objective.mean)

@@ -1,0 +1,1 @@
+"""Insight: the organisers' figures, outcomes, contact notes and match-graph snapshots."""

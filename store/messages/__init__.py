@@ -1,0 +1,1 @@
+"""Messages: the outbox, send-once keys, the templates of every email, links in one place."""

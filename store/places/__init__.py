@@ -1,0 +1,1 @@
+"""Places: geocoding, gazetteers, the coarse grid and the one distance function."""

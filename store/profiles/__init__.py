@@ -1,0 +1,1 @@
+"""Profiles: the questionnaire, its answers, homes, and the stored vectorizer and vectors."""

@@ -1,0 +1,1 @@
+"""Recommendations: the ranker's inputs and the stored recommendations."""

@@ -1,0 +1,1 @@
+"""Social: ties, blocks, reports and check-ins between residents."""

@@ -1,0 +1,142 @@
+"""Social operations: strengthening ties, blocking, reporting and checking in."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from store.accounts.models import User
+from store.centres.models import Centre
+from store.messages.outbox import queue_message
+from store.social.models import Block, Checkin, Report, SocialError, Tie, _ordered
+
+__all__ = [
+    "strengthen_tie", "tie_pairs", "block", "unblock", "blocked_pairs", "is_blocked_between", "report_person",
+    "notify_report", "record_checkin", "checkin_trend",
+]
+
+
+def strengthen_tie(session: Session, a: int, b: int, delta: float, *, met: bool = False) -> Tie | None:
+    """Add ``delta`` to the tie between ``a`` and ``b`` (clipped to 0..1), creating it if needed."""
+    if a == b:
+        return None
+    ua, ub = _ordered(a, b)
+    tie = session.scalar(select(Tie).where(Tie.user_a_id == ua, Tie.user_b_id == ub))
+    if tie is None:
+        tie = Tie(user_a_id=ua, user_b_id=ub, strength=0.0, times_met=0)
+        session.add(tie)
+    tie.strength = float(min(1.0, max(0.0, (tie.strength or 0.0) + delta)))
+    if met:
+        tie.times_met = (tie.times_met or 0) + 1
+    session.flush()
+    return tie
+
+
+def tie_pairs(session: Session, user_ids: set[int] | None = None) -> list[tuple[int, int, float]]:
+    """``(a, b, strength)`` for every tie with positive strength (optionally among ``user_ids``)."""
+    query = select(Tie.user_a_id, Tie.user_b_id, Tie.strength).where(Tie.strength > 0)
+    rows = session.execute(query).all()
+    if user_ids is not None:
+        rows = [r for r in rows if r[0] in user_ids and r[1] in user_ids]
+    return [(int(a), int(b), float(s)) for a, b, s in rows]
+
+
+def block(session: Session, blocker: User, blocked_id: int) -> Block:
+    """Never group ``blocker`` with ``blocked_id`` again. Idempotent; the other person is not told."""
+    if blocked_id == blocker.id:
+        raise SocialError("You can't block yourself.")
+    if session.get(User, blocked_id) is None:
+        raise SocialError("We couldn't find that person.")
+    existing = session.scalar(select(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked_id))
+    if existing is not None:
+        return existing
+    row = Block(blocker_id=blocker.id, blocked_id=blocked_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def unblock(session: Session, blocker: User, blocked_id: int) -> None:
+    row = session.scalar(select(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked_id))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def blocked_pairs(session: Session) -> list[tuple[int, int]]:
+    """Every block as ``(blocker, blocked)``: the matcher treats each as a hard exclusion."""
+    return [(int(a), int(b)) for a, b in session.execute(select(Block.blocker_id, Block.blocked_id))]
+
+
+def is_blocked_between(session: Session, a: int, b: int) -> bool:
+    return session.scalar(
+        select(Block.id).where(
+            or_(
+                (Block.blocker_id == a) & (Block.blocked_id == b),
+                (Block.blocker_id == b) & (Block.blocked_id == a),
+            )
+        )
+    ) is not None
+
+
+def report_person(
+    session: Session, reporter: User, reported_id: int, reason: str, *, centre_id: int | None, group_id: int | None = None
+) -> Report:
+    """File a report for the centre's organisers. The reported person is not told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SocialError("Please tell us briefly what happened, so the organisers can help.")
+    if len(reason) > 4000:
+        raise SocialError("Please keep this under 4,000 characters.")
+    if reported_id == reporter.id or session.get(User, reported_id) is None:
+        raise SocialError("We couldn't find that person.")
+    report = Report(reporter_id=reporter.id, reported_id=reported_id, centre_id=centre_id,
+                    group_id=group_id, reason=reason)
+    session.add(report)
+    session.flush()
+    return report
+
+
+def notify_report(session: Session, settings, report: Report) -> int:
+    """Tell the organisers of the report's centre that a report is waiting (no details by email)."""
+
+    centre = session.get(Centre, report.centre_id) if report.centre_id else None
+    if centre is None:
+        return 0
+    for organiser in centre.organisers:
+        queue_message(
+            session, to_email=organiser.email, user_id=organiser.id, kind="report",
+            subject=f"A resident has reported a concern at {centre.name}",
+            body=(
+                f"Hello {organiser.display_name},\n\n"
+                "A resident has sent a report about someone they were grouped with. Please read it "
+                f"and decide what to do:\n{settings.base_url}/organiser/centres/{centre.id}/reports/{report.id}\n\n"
+                "The person reported has not been told.\n"
+            ),
+        )
+    return len(centre.organisers)
+
+
+def record_checkin(
+    session: Session, user: User, *, companionship: int, left_out: int, isolated: int,
+    follow_up_consent: bool = False, context: str = "weekly",
+) -> Checkin:
+    for name, value in (("companionship", companionship), ("left_out", left_out), ("isolated", isolated)):
+        if value not in (1, 2, 3):
+            raise SocialError("Please choose one of the three answers for each question.")
+    row = Checkin(user_id=user.id, companionship=companionship, left_out=left_out, isolated=isolated,
+                  follow_up_consent=bool(follow_up_consent), context=context)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def checkin_trend(session: Session, user_id: int, limit: int = 12) -> list[Checkin]:
+    """A person's own check-ins, oldest first (for their private trend)."""
+    rows = session.scalars(
+        select(Checkin).where(Checkin.user_id == user_id).order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(limit)
+    ).all()
+    return list(reversed(rows))
