@@ -23,6 +23,7 @@ from store.accounts.models import (
     new_session_token,
 )
 from store.core.db import utcnow
+from store.core.errors import HearthError
 from store.messages.outbox import queue_message
 
 __all__ = [
@@ -43,7 +44,7 @@ _COMMON = {
 _DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
 
 
-class AccountError(ValueError):
+class AccountError(HearthError):
     """Something the person can fix; the message is safe to show them."""
 
 

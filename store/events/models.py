@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from store.accounts.models import User
 from store.centres.models import Centre
 from store.core.db import Base, utcnow
+from store.core.errors import HearthError
 from store.profiles.taxonomy import ACCESS_NEEDS
 
 __all__ = [
@@ -53,12 +54,9 @@ ACCESS_FEATURES: tuple[str, ...] = tuple(key for key, _ in ACCESS_NEEDS)
 MAX_SERIES_DAYS = 366
 
 
-class EventError(ValueError):
+class EventError(HearthError):
     """Input an organiser or resident can fix; ``field`` names the form field it concerns."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 event_tags = Table(
     "event_tags",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from config import Settings
 from store.accounts.models import User
 from store.core.db import utcnow
+from store.core.errors import HearthError
 from store.events.models import ACTIVE as ACTIVE_SIGNUPS
 from store.events.models import EventError, Occurrence
 from store.events.signups import sign_up, signup_for
@@ -38,7 +39,7 @@ __all__ = [
 ANSWER_BY = timedelta(hours=12)
 
 
-class GroupError(ValueError):
+class GroupError(HearthError):
     """Something the person can act on; the message is safe to show them."""
 
 

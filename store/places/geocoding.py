@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config import Settings
+from store.core.errors import HearthError
 from store.places.gazetteer import OfflineGazetteer
 from store.places.models import GeocodeCache
 from store.places.points import haversine_km
@@ -65,7 +66,7 @@ class Place:
     precision_m: int
 
 
-class GeocodingError(ValueError):
+class GeocodingError(HearthError):
     """The query could not be turned into one place; the message says what to try instead."""
 
 

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from store.core.errors import HearthError
+
 __all__ = [
     "GRID_M", "PlaceDataError", "coarsen", "is_coarse", "haversine_km", "normalise_postcode", "outward_code",
     "nearest_town",
@@ -24,7 +26,7 @@ _EARTH_KM = 6371.0088
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
-class PlaceDataError(ValueError):
+class PlaceDataError(HearthError):
     """A postcode or neighbourhood file, or a neighbourhood, that cannot be used; says where."""
 
 

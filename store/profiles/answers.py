@@ -6,6 +6,7 @@ import math
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+from store.core.errors import HearthError
 from store.profiles import taxonomy as tx
 
 __all__ = [
@@ -60,7 +61,7 @@ _ITEMS = {item.key for item in tx.VALUE_ITEMS}
 _ITEMS_OF = {value: tuple(i.key for i in tx.items_for_value(value)) for value in tx.VALUES}
 
 
-class ProfileError(ValueError):
+class ProfileError(HearthError):
     """Answers that cannot be saved; ``problems`` maps each field to a message for the resident."""
 
     def __init__(self, problems: Mapping[str, str]):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.accounts.models import User
 from store.core.db import Base, utcnow
+from store.core.errors import HearthError
 
 __all__ = ["SocialError", "Tie", "Block", "ReportStatus", "Report", "CHECKIN_QUESTIONS", "CHECKIN_ANSWERS", "Checkin"]
 
@@ -31,7 +32,7 @@ MEET_AGAIN_YES = 0.5
 MEET_AGAIN_NO = -0.6
 
 
-class SocialError(ValueError):
+class SocialError(HearthError):
     """Something the person can fix; the message is safe to show them."""
 
 
