@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from typing import Iterator
 
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from store.core.db import Database
+from store.core.errors import HearthError
 
-__all__ = ["init_db", "db_session", "database", "enqueue_after_commit"]
+__all__ = ["init_db", "db_session", "database", "enqueue_after_commit", "Attempt", "attempt"]
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +71,42 @@ def _enqueue(jobs: list[tuple[str, tuple]]) -> None:
         except Exception:  # never turn a saved request into an error page: periodic jobs catch up
             log.exception("could not enqueue %s%r", name, args)
 
+
+
+class Attempt:
+    """What came of an :func:`attempt`: ``error`` is the domain error, or ``None`` when it worked."""
+
+    error: HearthError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+    @property
+    def message(self) -> str:
+        return str(self.error) if self.error is not None else ""
+
+
+@contextmanager
+def attempt() -> Iterator[Attempt]:
+    """Run store operations as the request's unit of work; on a domain error (``HearthError``)
+    roll everything the request did back, drop the jobs it queued, and tell the view.
+
+    The one place a request's work is undone, so no view calls ``rollback()`` itself::
+
+        with attempt() as done:
+            respond(db_session(), settings, group_id, current_user, accept=True)
+        if not done:
+            flash(done.message, "warning")
+    """
+    outcome = Attempt()
+    try:
+        yield outcome
+    except HearthError as exc:
+        session: Session | None = g.get("db_session")
+        if session is not None:
+            session.rollback()
+            session.info.pop("after_commit", None)
+            session.info.pop("deliver_outbox", None)
+            if database().is_sqlite and request.method not in ("GET", "HEAD", "OPTIONS"):
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})  # a writer again
+        outcome.error = exc

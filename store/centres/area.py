@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from store.centres.models import Centre
 from store.places.points import haversine_km
 from store.profiles.models import Profile
 
-__all__ = ["AREA_KM", "pseudonym", "organiser_label", "area_profiles"]
+__all__ = ["AREA_KM", "pseudonym", "organiser_label", "organiser_pause_words", "area_profiles"]
 
 #: Residents whose (coarse) home is within this distance of a centre are in its area.
 AREA_KM = 6.0
@@ -33,6 +34,15 @@ def organiser_label(user: User, profile: Profile | None, secret: str) -> str:
     if profile is not None and profile.show_first_name and user.display_name:
         return user.display_name.split()[0]
     return pseudonym(user.id, secret)
+
+
+def organiser_pause_words(profile: Profile | None, today: date) -> str | None:
+    """"Paused until 31 December" while an organiser's pause lasts (the words every organiser page
+    shows beside the person); ``None`` otherwise. A resident's own pause is theirs, not shown."""
+    until = profile.organiser_paused_until if profile is not None else None
+    if until is None or until < today:
+        return None
+    return f"Paused until {until.day} {until:%B %Y}"
 
 
 def area_profiles(session: Session, centre: Centre, *, km: float = AREA_KM) -> list[tuple[User, Profile]]:

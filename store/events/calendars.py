@@ -17,6 +17,7 @@ from config import Settings
 from store.core.db import utcnow
 from store.events.models import CalendarFeed, Event, Occurrence, SignupStatus
 from store.events.times import monthly_position, to_local, zone
+from store.events.words import calendar_note, calendar_status
 
 __all__ = [
     "new_feed", "revoke_feed", "has_feed", "feed_user_id", "event_calendar", "occurrences_calendar",
@@ -135,41 +136,39 @@ def event_calendar(event: Event, settings: Settings) -> bytes:
     return _with_zones(cal, [event.start_date, event.repeat_until or event.start_date])
 
 
-def _occurrence_vevent(occurrence: Occurrence, settings: Settings, *, waiting: bool = False) -> VEvent:
+def _occurrence_vevent(occurrence: Occurrence, settings: Settings, status: SignupStatus | None) -> VEvent:
     event = occurrence.event
     vevent = VEvent()
     vevent.add("uid", f"occurrence-{occurrence.id}@{_host(settings)}")
     vevent.add("dtstart", to_local(occurrence.starts_at, event.timezone))
     vevent.add("dtend", to_local(occurrence.ends_at, event.timezone))
-    if occurrence.is_cancelled:
-        vevent.add("status", "CANCELLED")
-    else:
-        vevent.add("status", "TENTATIVE" if waiting else "CONFIRMED")
+    vevent.add("status", calendar_status(status, cancelled_date=occurrence.is_cancelled))
     _details(vevent, event, settings)
-    if waiting:
-        vevent["summary"] = f"{event.title} (waiting list)"
+    note = calendar_note(status)
+    if note:
+        vevent["summary"] = f"{event.title}{note}"
     return vevent
 
 
 def occurrences_calendar(occurrences: Iterable[Occurrence], settings: Settings, *, waiting: bool = False) -> bytes:
     """Single dates of events, each its own VEVENT (what a confirmation email carries)."""
     cal, days = _calendar(), []
+    status = SignupStatus.WAITLISTED if waiting else SignupStatus.CONFIRMED
     for occurrence in occurrences:
-        cal.add_component(_occurrence_vevent(occurrence, settings, waiting=waiting))
+        cal.add_component(_occurrence_vevent(occurrence, settings, status))
         days.append(occurrence.local_date)
     return _with_zones(cal, days)
 
 
 def personal_calendar(signups: Iterable, settings: Settings, *, name: str = "Hearth: my events") -> bytes:
-    """A person's feed: every date they have a seat for or are waiting on, cancellations marked."""
+    """A person's feed: every date they have a seat for, are waiting on or have a seat kept for,
+    each with the status ``store.events.words.calendar_status`` gives it; cancellations marked."""
 
     cal = _calendar(name)
     cal.add("x-published-ttl", "PT1H")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     days = []
     for signup in signups:
-        cal.add_component(
-            _occurrence_vevent(signup.occurrence, settings, waiting=signup.status == SignupStatus.WAITLISTED)
-        )
+        cal.add_component(_occurrence_vevent(signup.occurrence, settings, signup.status))
         days.append(signup.occurrence.local_date)
     return _with_zones(cal, days)

@@ -29,7 +29,7 @@ from store.profiles.taxonomy import ACCESS_NEEDS
 
 __all__ = [
     "KINDS", "RECURRENCES", "ACCESS_FEATURES", "EventError", "event_tags", "Venue", "Event", "Occurrence",
-    "SignupStatus", "HOLDS_SEAT", "ACTIVE", "SignUp", "CalendarFeed",
+    "SignupStatus", "HOLDS_SEAT", "TAKES_SEAT", "ACTIVE", "STANDING", "SignUp", "CalendarFeed",
 ]
 
 #: What an event is, as (key, label); the keys match the profile's activity kinds.
@@ -216,12 +216,20 @@ class SignupStatus(str, enum.Enum):
     CANCELLED = "cancelled"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
+    HELD = "held"            # kept for someone offered a group for this date, while they answer
 
-#: Statuses that occupy a seat (a checked-in person keeps theirs).
+
+#: Statuses of a confirmed seat (a checked-in person keeps theirs).
 HOLDS_SEAT = (SignupStatus.CONFIRMED, SignupStatus.ATTENDED, SignupStatus.NO_SHOW)
+
+#: Statuses that count against the capacity: confirmed seats and seats held for group offers.
+TAKES_SEAT = HOLDS_SEAT + (SignupStatus.HELD,)
 
 #: Statuses that still count as "signed up" (a seat or a place in the queue).
 ACTIVE = HOLDS_SEAT + (SignupStatus.WAITLISTED,)
+
+#: Everything a person sees as their place for a date: signed up, or a seat kept for a group offer.
+STANDING = ACTIVE + (SignupStatus.HELD,)
 
 STATUS_LABELS = {
     SignupStatus.CONFIRMED: "Has a seat",
@@ -229,6 +237,7 @@ STATUS_LABELS = {
     SignupStatus.CANCELLED: "Cancelled",
     SignupStatus.ATTENDED: "Came",
     SignupStatus.NO_SHOW: "Didn't come",
+    SignupStatus.HELD: "Held for a group offer",
 }
 
 
@@ -253,6 +262,10 @@ class SignUp(Base):
     waitlisted_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     checked_in_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: While ``HELD``: the group whose offer the seat is kept for, and what the row was before the
+    #: hold (``waitlisted`` keeps ``queue_no``, ``cancelled``, or ``None`` for a row made for it).
+    hold_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"), default=None)
+    held_from: Mapped[str | None] = mapped_column(String(16), default=None)
 
     occurrence: Mapped[Occurrence] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)

@@ -20,6 +20,8 @@ from store.core.db import utcnow
 from store.events.models import (
     ACTIVE,
     HOLDS_SEAT,
+    STANDING,
+    TAKES_SEAT,
     EventError,
     Occurrence,
     SignUp,
@@ -30,7 +32,7 @@ from store.events.times import describe_time, to_local
 from store.profiles.models import Profile
 
 __all__ = [
-    "begin_seat_change", "lock_occurrence", "seats_taken", "seat_counts", "signup_for", "waitlist_position",
+    "begin_seat_change", "lock_occurrence", "seats_taken", "seat_counts", "confirm_seat", "own_occurrence", "signup_for", "waitlist_position",
     "sign_up", "cancel_signup", "promote_waitlisted", "signups_for_user", "roster", "check_in", "organiser_names",
     "roster_csv", "message_attendees", "attendance_records",
 ]
@@ -63,20 +65,21 @@ def lock_occurrence(session: Session, occurrence_id: int) -> Occurrence | None:
 
 
 def seats_taken(session: Session, occurrence_id: int) -> int:
+    """Seats that count against the capacity: confirmed ones and those held for group offers."""
     return session.scalar(
-        select(func.count(SignUp.id)).where(SignUp.occurrence_id == occurrence_id, SignUp.status.in_(HOLDS_SEAT))
+        select(func.count(SignUp.id)).where(SignUp.occurrence_id == occurrence_id, SignUp.status.in_(TAKES_SEAT))
     ) or 0
 
 
 def seat_counts(session: Session, occurrence_ids) -> dict[int, tuple[int, int]]:
-    """``{occurrence id: (seats taken, people waiting)}`` for many occurrences in one query."""
+    """``{occurrence id: (seats taken or held, people waiting)}`` for many occurrences in one query."""
     ids = list(occurrence_ids)
     counts = {i: (0, 0) for i in ids}
     if not ids:
         return counts
     rows = session.execute(
         select(SignUp.occurrence_id, SignUp.status, func.count(SignUp.id))
-        .where(SignUp.occurrence_id.in_(ids), SignUp.status.in_(ACTIVE))
+        .where(SignUp.occurrence_id.in_(ids), SignUp.status.in_(ACTIVE + (SignupStatus.HELD,)))
         .group_by(SignUp.occurrence_id, SignUp.status)
     )
     for occ_id, status, n in rows:
@@ -87,6 +90,21 @@ def seat_counts(session: Session, occurrence_ids) -> dict[int, tuple[int, int]]:
             taken += n
         counts[occ_id] = (taken, waiting)
     return counts
+
+
+def confirm_seat(signup: SignUp, now: datetime) -> None:
+    """Make ``signup`` a confirmed seat (from the waiting list, a hold, or a new sign-up); the
+    caller holds the occurrence's lock and has checked there is room."""
+    signup.status, signup.confirmed_at, signup.queue_no = SignupStatus.CONFIRMED, now, None
+    signup.hold_group_id = signup.held_from = None
+
+
+def own_occurrence(session: Session, signup_id: int, user_id: int) -> Occurrence | None:
+    """The date of ``user_id``'s own sign-up ``signup_id``, or ``None`` (someone else's: 404)."""
+    return session.scalar(
+        select(Occurrence).join(SignUp, SignUp.occurrence_id == Occurrence.id)
+        .where(SignUp.id == signup_id, SignUp.user_id == user_id)
+    )
 
 
 def signup_for(session: Session, occurrence_id: int, user_id: int) -> SignUp | None:
@@ -127,6 +145,13 @@ def sign_up(session: Session, settings: Settings, occurrence_id: int, user: User
         raise EventError("We couldn't find that date. It may have been removed.")
     _check_open(occurrence, now)
     signup = signup_for(session, occurrence.id, user.id)
+    if signup is not None and signup.status == SignupStatus.HELD:
+        # A seat was kept for them for a group offer: signing up makes it theirs, whatever they
+        # answer the group.
+        confirm_seat(signup, now)
+        session.flush()
+        notify_signed_up(session, settings, signup, position=None)
+        return signup
     if signup is not None and signup.status in ACTIVE:
         if signup.status == SignupStatus.WAITLISTED:
             raise EventError("You're already on the waiting list for this date.")
@@ -137,7 +162,7 @@ def sign_up(session: Session, settings: Settings, occurrence_id: int, user: User
         session.add(signup)
     signup.created_at, signup.cancelled_at, signup.checked_in_at = now, None, None
     if seats_taken(session, occurrence.id) < occurrence.event.capacity:
-        signup.status, signup.confirmed_at, signup.queue_no = SignupStatus.CONFIRMED, now, None
+        confirm_seat(signup, now)
     else:
         last = session.scalar(select(func.max(SignUp.queue_no)).where(SignUp.occurrence_id == occurrence.id))
         signup.status, signup.waitlisted_at, signup.queue_no = SignupStatus.WAITLISTED, now, (last or 0) + 1
@@ -164,6 +189,9 @@ def cancel_signup(session: Session, settings: Settings, signup_id: int, user: Us
     )
     if signup.status == SignupStatus.CANCELLED:
         raise EventError("You had already cancelled this one.")
+    if signup.status == SignupStatus.HELD:
+        raise EventError("This seat is kept for you while you answer your group's invitation. "
+                         "Please say yes or no on the group's page.")
     if signup.status in (SignupStatus.ATTENDED, SignupStatus.NO_SHOW) or now >= occurrence.ends_at:
         raise EventError("This date has already happened, so there is nothing to cancel.")
     held_seat = signup.status in HOLDS_SEAT
@@ -194,7 +222,7 @@ def promote_waitlisted(session: Session, settings: Settings, occurrence: Occurre
         )
     )
     for signup in waiting:
-        signup.status, signup.confirmed_at, signup.queue_no = SignupStatus.CONFIRMED, now, None
+        confirm_seat(signup, now)
     session.flush()
     for signup in waiting:
         notify_promoted(session, settings, signup)
@@ -202,7 +230,7 @@ def promote_waitlisted(session: Session, settings: Settings, occurrence: Occurre
 
 
 def signups_for_user(session: Session, user_id: int, *, upcoming_after: datetime | None = None,
-                     statuses=ACTIVE) -> list[SignUp]:
+                     statuses=STANDING) -> list[SignUp]:
     """A person's own sign-ups, soonest first (only theirs: the query is scoped by ``user_id``)."""
     query = select(SignUp).join(SignUp.occurrence).where(SignUp.user_id == user_id, SignUp.status.in_(statuses))
     if upcoming_after is not None:
@@ -211,10 +239,11 @@ def signups_for_user(session: Session, user_id: int, *, upcoming_after: datetime
 
 
 def roster(session: Session, occurrence_id: int) -> list[SignUp]:
-    """Everyone for one date: seats first (in sign-up order), then the waiting list in its order."""
+    """Everyone for one date: seats first (in sign-up order), then seats held for group offers,
+    then the waiting list in its order."""
     rows = list(session.scalars(select(SignUp).where(SignUp.occurrence_id == occurrence_id)))
-    rank = {SignupStatus.CONFIRMED: 0, SignupStatus.ATTENDED: 0, SignupStatus.NO_SHOW: 0,
-            SignupStatus.WAITLISTED: 1, SignupStatus.CANCELLED: 2}
+    rank = {SignupStatus.CONFIRMED: 0, SignupStatus.ATTENDED: 0, SignupStatus.NO_SHOW: 0, SignupStatus.HELD: 1,
+            SignupStatus.WAITLISTED: 2, SignupStatus.CANCELLED: 3}
     return sorted(rows, key=lambda s: (rank[s.status], s.queue_no or 0, s.confirmed_at or s.created_at, s.id))
 
 

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from matcher.groups import Members
 from store.accounts.models import User
 from store.core.db import utcnow
-from store.events.models import ACTIVE as ACTIVE_SIGNUPS
-from store.events.models import Event, Occurrence, SignUp, SignupStatus
+from store.events.models import HOLDS_SEAT, Event, Occurrence, SignUp, SignupStatus
 from store.events.signups import seats_taken
 from store.events.times import to_local
 from store.groups.models import (
@@ -51,9 +50,10 @@ class Candidate:
     lon: float
     travel_km: float
     km_to_venue: float
-    signed_up: bool
+    signed_up: bool        # has a confirmed seat for the date
     placed_before: bool
     prefers_new: float
+    waiting: bool = False  # on the date's waiting list: needs a free seat, but asked for this date
 
 
 def slot_key(occurrence: Occurrence) -> str:
@@ -190,10 +190,13 @@ def candidates_for(
             continue
         if profile.paused_until is not None and profile.paused_until >= day:
             continue
+        if profile.organiser_paused_until is not None and profile.organiser_paused_until >= day:
+            continue
         if uid in busy and busy[uid] < SPACING_DAYS.get(profile.frequency or "", DEFAULT_SPACING_DAYS):
             continue  # already has a group close to this date, as often as they asked
-        signed_up = status in ACTIVE_SIGNUPS
-        if not signed_up:
+        signed_up = status in HOLDS_SEAT
+        waiting = status == SignupStatus.WAITLISTED
+        if not (signed_up or waiting):
             if profile.availability and slot not in profile.availability:
                 continue
             if profile.wants and event.kind not in profile.wants:
@@ -205,7 +208,7 @@ def candidates_for(
         if km > travel:
             continue
         out.append(Candidate(uid, float(profile.home_lat), float(profile.home_lon), travel, km,
-                             signed_up, uid in placed_ever, _prefers_new(profile)))
+                             signed_up, uid in placed_ever, _prefers_new(profile), waiting))
     return out
 
 
@@ -248,11 +251,13 @@ def _members(cands: list[Candidate], blocks: ProfileBlocks) -> Members:
 
 
 def _within_seats(cands: list[Candidate], free: int, seed: int) -> list[Candidate]:
-    """Everyone already signed up, then as many others as there are free seats: those never
-    placed before first, then the nearest."""
+    """Everyone with a seat already, then as many others as there are free seats (each will need a
+    seat held for the offer): the date's waiting list first, then those never placed before, then
+    the nearest."""
     signed = [c for c in cands if c.signed_up]
     others = sorted((c for c in cands if not c.signed_up),
-                    key=lambda c: (c.placed_before, c.km_to_venue, (c.user_id * 2654435761 + seed) % 2**32))
+                    key=lambda c: (not c.waiting, c.placed_before, c.km_to_venue,
+                                   (c.user_id * 2654435761 + seed) % 2**32))
     return signed + others[: max(0, free)]
 
 

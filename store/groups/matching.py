@@ -11,7 +11,8 @@ from config import Settings
 from matcher.groups import Venues, form_groups
 from matcher.regions import split_regions
 from store.core.db import utcnow
-from store.events.models import Occurrence
+from store.events.holds import hold_seat, release_hold
+from store.events.models import EventError, Occurrence
 from store.events.signups import lock_occurrence
 from store.groups.candidates import (
     MATCH_SIZE,
@@ -115,7 +116,7 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         past_groups=_past_groups(session, ids, now - timedelta(days=120)), venues=venue, seed=seed,
         progress=progress,
     )
-    placed = 0
+    placed = formed = 0
     for found in grouping.groups:
         group = Group(
             centre_id=event.centre_id, occurrence_id=occurrence.id, run_id=run_id,
@@ -124,10 +125,32 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         )
         session.add(group)
         session.flush()
-        for uid in found.members:
-            session.add(GroupMember(group_id=group.id, user_id=int(uid)))
+        held = _hold_seats(session, settings, occurrence, group, [int(uid) for uid in found.members], now)
+        if len(held) < size[0]:
+            session.delete(group)  # too few seats left for it: nobody is offered a group without one
+            session.flush()
+            continue
+        for uid in held:
+            session.add(GroupMember(group_id=group.id, user_id=uid))
         session.flush()
         session.refresh(group)
         offer_group(session, settings, group)
-        placed += len(found.members)
-    return placed, len(grouping.groups), float(grouping.objective.mean)
+        placed += len(held)
+        formed += 1
+    return placed, formed, float(grouping.objective.mean)
+
+
+def _hold_seats(session, settings, occurrence, group, user_ids, now) -> list[int]:
+    """Hold a seat for each member who has none; those for whom no seat is left are not offered.
+    If the group cannot go ahead, the holds made for it are given back."""
+    held = []
+    for uid in user_ids:
+        try:
+            hold_seat(session, occurrence, uid, group.id)
+        except EventError:
+            continue
+        held.append(uid)
+    if len(held) < group.size_min:
+        for uid in held:
+            release_hold(session, settings, occurrence, uid, now=now)
+    return held

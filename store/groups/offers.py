@@ -12,9 +12,9 @@ from config import Settings
 from store.accounts.models import User
 from store.core.db import utcnow
 from store.core.errors import HearthError
-from store.events.models import ACTIVE as ACTIVE_SIGNUPS
+from store.events.holds import confirm_hold, hold_seat, release_hold
 from store.events.models import EventError, Occurrence
-from store.events.signups import sign_up, signup_for
+from store.events.signups import lock_occurrence, seats_taken
 from store.events.times import describe_time
 from store.groups.candidates import candidates_for, mean_compatibility
 from store.groups.models import (
@@ -31,7 +31,7 @@ from store.profiles.operations import distance_km
 from store.social.operations import is_blocked_between
 
 __all__ = [
-    "ANSWER_BY", "GroupError", "member_label", "seat_of", "groups_for_user", "describe", "offer_group", "respond",
+    "ANSWER_BY", "GroupError", "member_label", "seat_of", "groups_for_user", "describe", "offer_group", "respond", "free_seat",
     "refill", "dissolve", "close_finished_groups", "withdraw_open_offers", "lapse_unanswered_offers",
 ]
 
@@ -137,20 +137,20 @@ def respond(session: Session, settings: Settings, group_id: int, user: User, *, 
     group = seat.group
     if group.status not in ACTIVE_GROUPS:
         raise GroupError("This group has already finished, so there's nothing to change.")
-    occurrence = _occurrence(session, group)
+    occurrence = lock_occurrence(session, group.occurrence_id)
     if occurrence.starts_at <= now:
         raise GroupError("This has already started, so it can't be changed now.")
+    if occurrence.is_cancelled:
+        raise GroupError("Sorry, this date has been cancelled, so the group won't meet.")
     if accept:
         if seat.status == SeatStatus.ACCEPTED:
             raise GroupError("You've already said yes to this group.")
         if seat.status == SeatStatus.DECLINED:
             raise GroupError("You said no to this group; its seat may have gone to someone else.")
-        existing = signup_for(session, occurrence.id, user.id)
-        if existing is None or existing.status not in ACTIVE_SIGNUPS:
-            try:
-                sign_up(session, settings, occurrence.id, user, now=now)
-            except EventError as exc:
-                raise GroupError(str(exc)) from None
+        try:
+            confirm_hold(session, settings, occurrence, user.id, now=now)  # a yes is a seat
+        except EventError as exc:
+            raise GroupError(str(exc)) from None
         seat.status, seat.responded_at = SeatStatus.ACCEPTED, now
         session.flush()
         if group.status == GroupStatus.PROPOSED and len(group.accepted) >= group.size_min:
@@ -163,17 +163,32 @@ def respond(session: Session, settings: Settings, group_id: int, user: User, *, 
         return seat, False
     if seat.status == SeatStatus.DECLINED:
         raise GroupError("You've already said no to this group.")
-    seat.status, seat.responded_at = SeatStatus.DECLINED, now
-    session.flush()
+    free_seat(session, settings, seat, SeatStatus.DECLINED, now=now)
     return seat, refill(session, settings, group, now=now)
+
+
+def free_seat(session: Session, settings: Settings, seat: GroupMember, status: SeatStatus,
+              *, now: datetime) -> None:
+    """End ``seat`` (declined or withdrawn) and free the event seat held for its offer, if any.
+
+    A confirmed event seat stays the person's: only a hold made for the offer is given back.
+    """
+    was_offered = seat.status == SeatStatus.OFFERED
+    seat.status, seat.responded_at = status, now
+    session.flush()
+    if was_offered:
+        occurrence = lock_occurrence(session, seat.group.occurrence_id)
+        release_hold(session, settings, occurrence, seat.user_id, now=now)
 
 
 def _best_replacement(session: Session, group: Group, occurrence: Occurrence, now: datetime) -> int | None:
 
     active = [s.user_id for s in group.active_seats]
     tried = {s.user_id for s in group.seats}
+    room = seats_taken(session, occurrence.id) < occurrence.event.capacity
     cands = [c for c in candidates_for(session, occurrence, now=now, exclude=tried)
-             if not any(is_blocked_between(session, c.user_id, other) for other in active)]
+             if (c.signed_up or room)
+             and not any(is_blocked_between(session, c.user_id, other) for other in active)]
     if not cands:
         return None
     blocks = profile_blocks(session, [c.user_id for c in cands] + active)
@@ -191,10 +206,14 @@ def refill(session: Session, settings: Settings, group: Group, *, now: datetime 
     """After a seat frees: offer it to the next best neighbour, or let the group shrink within its
     size range, or dissolve it kindly when it falls below the minimum. Returns whether to rematch."""
     now = now or utcnow()
-    occurrence = _occurrence(session, group)
+    occurrence = lock_occurrence(session, group.occurrence_id)
+    if occurrence.is_cancelled or occurrence.starts_at <= now:
+        dissolve(session, settings, group, now=now, quietly=True)
+        return False
     if len(group.active_seats) < group.size_max:
         replacement = _best_replacement(session, group, occurrence, now)
         if replacement is not None:
+            hold_seat(session, occurrence, replacement, group.id)
             session.add(GroupMember(group_id=group.id, user_id=replacement, offered_at=now))
             session.flush()
             session.refresh(group)
@@ -213,7 +232,7 @@ def dissolve(session: Session, settings: Settings, group: Group, *, now: datetim
     when, what = _when_where(session, group)
     group.status, group.closed_at = GroupStatus.DISSOLVED, now
     for seat in group.active_seats:
-        seat.status = SeatStatus.WITHDRAWN
+        free_seat(session, settings, seat, SeatStatus.WITHDRAWN, now=now)
         if quietly:
             continue
         send_once(
@@ -278,8 +297,7 @@ def withdraw_open_offers(session: Session, settings: Settings, user_id: int, *,
     ).all()
     rematch = []
     for seat in seats:
-        seat.status, seat.responded_at = SeatStatus.WITHDRAWN, now
-        session.flush()
+        free_seat(session, settings, seat, SeatStatus.WITHDRAWN, now=now)
         if refill(session, settings, seat.group, now=now):
             rematch.append(seat.group.occurrence_id)
     return rematch
@@ -298,7 +316,7 @@ def lapse_unanswered_offers(session: Session, settings: Settings, *, now: dateti
     ).all()
     groups = {}
     for seat in seats:
-        seat.status, seat.responded_at = SeatStatus.WITHDRAWN, now
+        free_seat(session, settings, seat, SeatStatus.WITHDRAWN, now=now)
         groups[seat.group_id] = seat.group
     counts = {"lapsed_offers": len(seats), "confirmed": 0, "dissolved": 0}
     session.flush()

@@ -9,14 +9,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config import Settings
 from store.accounts.models import User
 from store.centres.area import area_profiles, organiser_label
 from store.centres.models import Centre
 from store.core.db import utcnow
 from store.events.models import Event, Occurrence, SignUp, SignupStatus
 from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
+from store.groups.safety import pause_by_organiser
 from store.insight.models import ContactNote
-from store.profiles.operations import get_or_create_profile
 from store.social.models import Checkin, Report, ReportStatus, Tie
 
 __all__ = [
@@ -209,9 +210,11 @@ def centre_reports(session: Session, centre_id: int, *, open_only: bool = False)
     return list(session.scalars(query))
 
 
-def act_on_report(session: Session, report: Report, organiser: User, *, note: str = "",
-                  pause_days: int = 0, close: bool = False, now: datetime | None = None) -> None:
-    """Add a note, pause the reported person from matching for ``pause_days``, and/or close."""
+def act_on_report(session: Session, settings: Settings, report: Report, organiser: User, *, note: str = "",
+                  pause_days: int = 0, close: bool = False, now: datetime | None = None) -> list[int]:
+    """Add a note, pause the reported person from matching for ``pause_days`` (an organiser's
+    pause: ``store.groups.safety.pause_by_organiser``), and/or close. Returns the dates whose
+    groups need rematching."""
 
     now = now or utcnow()
     note = (note or "").strip()
@@ -220,11 +223,11 @@ def act_on_report(session: Session, report: Report, organiser: User, *, note: st
     if note:
         stamp = now.strftime("%d %b %Y")
         report.organiser_note = (report.organiser_note + "\n" if report.organiser_note else "") + f"{stamp}: {note}"
+    rematch: list[int] = []
     if pause_days:
-        profile = get_or_create_profile(session, report.reported_id)
-        until = now.date() + timedelta(days=int(pause_days))
-        profile.paused_until = max(profile.paused_until or until, until)
+        _, rematch = pause_by_organiser(session, settings, report.reported_id, days=pause_days, by=organiser, now=now)
     if close:
         report.status, report.closed_at = ReportStatus.CLOSED, now
     report.handled_by_id = organiser.id
     session.flush()
+    return rematch

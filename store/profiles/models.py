@@ -52,6 +52,11 @@ class Profile(Base):
     include_in_matching: Mapped[bool] = mapped_column(Boolean, default=False)
     show_first_name: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_until: Mapped[date | None] = mapped_column(Date, default=None)
+    #: An organiser's pause (after a report), kept apart from the resident's own: it is lifted
+    #: by an organiser, and the resident's own pause is never changed by it.
+    organiser_paused_until: Mapped[date | None] = mapped_column(Date, default=None)
+    organiser_paused_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None)
 
     # Where: coarse only
     home_lat: Mapped[float | None] = mapped_column(Float, default=None)

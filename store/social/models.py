@@ -66,6 +66,9 @@ class Block(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The group where the blocker met them, so their list of blocks can say where (no FK: the
+    #: block outlives the group).
+    group_id: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

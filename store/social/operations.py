@@ -14,7 +14,7 @@ from store.messages.outbox import queue_message
 from store.social.models import Block, Checkin, Report, SocialError, Tie, _ordered
 
 __all__ = [
-    "strengthen_tie", "tie_pairs", "block", "unblock", "blocked_pairs", "is_blocked_between", "report_person",
+    "strengthen_tie", "tie_pairs", "block", "unblock", "blocks_by", "blocked_pairs", "is_blocked_between", "report_person",
     "notify_report", "record_checkin", "checkin_trend",
 ]
 
@@ -44,8 +44,12 @@ def tie_pairs(session: Session, user_ids: set[int] | None = None) -> list[tuple[
     return [(int(a), int(b), float(s)) for a, b, s in rows]
 
 
-def block(session: Session, blocker: User, blocked_id: int) -> Block:
-    """Never group ``blocker`` with ``blocked_id`` again. Idempotent; the other person is not told."""
+def block(session: Session, blocker: User, blocked_id: int, *, group_id: int | None = None) -> Block:
+    """Never group ``blocker`` with ``blocked_id`` again. Idempotent; the other person is not told.
+
+    This records the block only: ``store.groups.safety.block_person`` also takes the pair out of
+    any live group they share, and is what pages call.
+    """
     if blocked_id == blocker.id:
         raise SocialError("You can't block yourself.")
     if session.get(User, blocked_id) is None:
@@ -53,17 +57,26 @@ def block(session: Session, blocker: User, blocked_id: int) -> Block:
     existing = session.scalar(select(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked_id))
     if existing is not None:
         return existing
-    row = Block(blocker_id=blocker.id, blocked_id=blocked_id)
+    row = Block(blocker_id=blocker.id, blocked_id=blocked_id, group_id=group_id)
     session.add(row)
     session.flush()
     return row
 
 
-def unblock(session: Session, blocker: User, blocked_id: int) -> None:
-    row = session.scalar(select(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked_id))
-    if row is not None:
-        session.delete(row)
-        session.flush()
+def unblock(session: Session, blocker: User, block_id: int) -> None:
+    """Undo one of ``blocker``'s own blocks. Raises ``LookupError`` for anyone else's (404)."""
+    row = session.scalar(select(Block).where(Block.id == block_id, Block.blocker_id == blocker.id))
+    if row is None:
+        raise LookupError(block_id)
+    session.delete(row)
+    session.flush()
+
+
+def blocks_by(session: Session, blocker_id: int) -> list[Block]:
+    """The people ``blocker_id`` asked never to be grouped with, newest first (only their own)."""
+    return list(session.scalars(
+        select(Block).where(Block.blocker_id == blocker_id).order_by(Block.created_at.desc(), Block.id.desc())
+    ))
 
 
 def blocked_pairs(session: Session) -> list[tuple[int, int]]:

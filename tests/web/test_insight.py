@@ -126,7 +126,17 @@ def test_reports_are_handled_by_the_centre(client, db, area):
               {"note": "Spoke to both", "pause_days": "30", "close": "y"})
     db.refresh(report)
     assert report.status == ReportStatus.CLOSED and "Spoke to both" in report.organiser_note
-    assert db.scalar(select(Profile.paused_until).where(Profile.user_id == reported.id)) is not None
+    profile = db.scalar(select(Profile).where(Profile.user_id == reported.id))
+    db.refresh(profile)
+    assert profile.organiser_paused_until is not None and profile.paused_until is None  # theirs is untouched
+    page = client.get(f"/organiser/centres/{centre.id}/reports/{report.id}").get_data(as_text=True)
+    assert "Paused until" in page
+    db.refresh(group)
+    assert reported.id not in {s.user_id for s in group.active_seats}  # out of the unconfirmed group
+    post_form(client, f"/organiser/centres/{centre.id}/reports/{report.id}/lift-pause", {})
+    db.refresh(profile)
+    assert profile.organiser_paused_until is None
+    assert "Paused until" not in client.get(f"/organiser/centres/{centre.id}/reports/{report.id}").get_data(as_text=True)
     other_centre = make_centre(db, name="Other Hall")
     stray = report_person(db, reporter, reported.id, "Elsewhere", centre_id=other_centre.id)
     assert client.get(f"/organiser/centres/{centre.id}/reports/{stray.id}").status_code == 404

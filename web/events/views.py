@@ -26,9 +26,11 @@ from store.events import calendars, signups
 from store.events import models as event_models
 from store.events.models import Event, EventError, Occurrence
 from store.events.search import EventQuery, search_events
+from store.events.words import resident_seat_short, resident_seat_words
+from store.groups.dates import cancel_place
 from store.places.points import haversine_km
 from store.profiles.operations import get_profile, home_point
-from web.db import database, db_session
+from web.db import attempt, database, db_session, enqueue_after_commit
 from web.events.display import event_json_ld, init_filters
 from web.events.forms import ButtonForm, FeedForm, SearchForm
 from web.events.listing_cache import listing_cache
@@ -73,7 +75,10 @@ def upcoming_for_me():
             return []
         return signups.signups_for_user(db_session(), current_user.id, upcoming_after=utcnow())[:limit]
 
-    return {"my_upcoming_events": my_upcoming_events}
+    def place_short(signup) -> str:
+        return resident_seat_short(signup.status, signups.waitlist_position(db_session(), signup))
+
+    return {"my_upcoming_events": my_upcoming_events, "place_short": place_short, "seat_words": resident_seat_words}
 
 
 def _query(form: SearchForm, origin) -> EventQuery:
@@ -140,7 +145,7 @@ def event(event_id: int):
     counts = signups.seat_counts(session, [o.id for o in dates])
     mine = {}
     if current_user.is_authenticated:
-        for signup in signups.signups_for_user(session, current_user.id, statuses=event_models.ACTIVE):
+        for signup in signups.signups_for_user(session, current_user.id):
             if signup.occurrence.event_id == item.id:
                 mine[signup.occurrence_id] = (signup, signups.waitlist_position(session, signup))
     distance = None
@@ -167,11 +172,10 @@ def sign_up(event_id: int, occurrence_id: int):
     _occurrence_or_404(event_id, occurrence_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as done:
         signup = signups.sign_up(session, _settings(), occurrence_id, current_user)
-    except EventError as exc:
-        session.rollback()
-        flash(str(exc), "error")
+    if not done:
+        flash(done.message, "error")
     else:
         listing_cache().clear()
         if signup.status == event_models.SignupStatus.CONFIRMED:
@@ -190,18 +194,19 @@ def cancel(signup_id: int):
     session = db_session()
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        signup = signups.cancel_signup(session, _settings(), signup_id, current_user)
-    except LookupError:
+    occurrence = signups.own_occurrence(session, signup_id, current_user.id)
+    if occurrence is None:
         abort(404)
-    except EventError as exc:
-        session.rollback()
-        flash(str(exc), "error")
+    with attempt() as done:
+        _, rematch = cancel_place(session, _settings(), signup_id, current_user)
+    if not done:
+        flash(done.message, "error")
         return redirect(url_for("events.mine"), 303)
+    for occurrence_id in rematch:
+        enqueue_after_commit("run_match", occurrence_id)
     listing_cache().clear()
     flash("You've cancelled. Thank you for letting us know: someone else can come instead.", "success")
     target = request.form.get("back") == "event"
-    occurrence = signup.occurrence
     if target:
         return redirect(url_for("events.event", event_id=occurrence.event_id, _anchor=f"date-{occurrence.id}"), 303)
     return redirect(url_for("events.mine"), 303)

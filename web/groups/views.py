@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -16,11 +17,13 @@ from flask_login import current_user, login_required
 from store.groups import offers as group_offers
 from store.groups.feedback import can_give_feedback, save_feedback
 from store.groups.models import GroupMember, GroupStatus, SeatStatus
-from store.groups.offers import GroupError, member_label, seat_of
+from store.groups.offers import member_label, seat_of
+from store.groups.safety import block_person as block_in_groups
+from store.groups.safety import people_not_grouped_with, report_and_maybe_block
+from store.groups.words import member_words, resident_seat_words
 from store.profiles.operations import get_profile
-from store.social.models import SocialError
-from store.social.operations import block, notify_report, report_person
-from web.db import db_session, enqueue_after_commit
+from store.social.operations import unblock
+from web.db import attempt, db_session, enqueue_after_commit
 from web.groups.forms import ActionForm, FeedbackForm, ReportForm, meet_again_field
 
 __all__ = ["bp"]
@@ -48,8 +51,10 @@ def _others(seat: GroupMember) -> list[tuple[GroupMember, str]]:
 
 
 def _other_seat(seat: GroupMember, other_seat_id: int) -> GroupMember:
-    for other, _ in _others(seat):
-        if other.id == other_seat_id:
+    """Someone who was invited to the same group (they may have left it since, for instance
+    because this resident blocked them: they can still be reported)."""
+    for other in seat.group.seats:
+        if other.id == other_seat_id and other.user_id != seat.user_id:
             return other
     abort(404)
 
@@ -58,7 +63,7 @@ def _other_seat(seat: GroupMember, other_seat_id: int) -> GroupMember:
 @login_required
 def index():
     seats = group_offers.groups_for_user(db_session(), current_user.id)
-    return render_template("groups/index.html", seats=seats, describe=_describe)
+    return render_template("groups/index.html", seats=seats, describe=_describe, words=resident_seat_words)
 
 
 def _describe(seat: GroupMember) -> dict:
@@ -72,7 +77,7 @@ def show(group_id: int):
     return render_template(
         "groups/show.html", seat=seat, group=seat.group, info=_describe(seat), others=_others(seat),
         form=ActionForm(), feedback_open=can_give_feedback(db_session(), seat), GroupStatus=GroupStatus,
-        SeatStatus=SeatStatus,
+        SeatStatus=SeatStatus, words=resident_seat_words(seat), member_words=member_words,
     )
 
 
@@ -82,11 +87,10 @@ def accept(group_id: int):
     _my_seat(group_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt() as done:
         seat, _ = group_offers.respond(db_session(), _settings(), group_id, current_user, accept=True)
-    except GroupError as exc:
-        db_session().rollback()
-        flash(str(exc), "warning")
+    if not done:
+        flash(done.message, "warning")
     else:
         if seat.group.status == GroupStatus.CONFIRMED:
             flash("Wonderful: your group is on. It's in your calendar feed too.", "success")
@@ -101,12 +105,10 @@ def decline(group_id: int):
     seat = _my_seat(group_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    session = db_session()
-    try:
-        _, rematch = group_offers.respond(session, _settings(), group_id, current_user, accept=False)
-    except GroupError as exc:
-        session.rollback()
-        flash(str(exc), "warning")
+    with attempt() as done:
+        _, rematch = group_offers.respond(db_session(), _settings(), group_id, current_user, accept=False)
+    if not done:
+        flash(done.message, "warning")
         return redirect(url_for("groups.show", group_id=group_id))
     if rematch:
         enqueue_after_commit("run_match", seat.group.occurrence_id)
@@ -137,12 +139,11 @@ def feedback(group_id: int):
                 again[seats[int(name[6:])].user_id] = field.data == "yes"
         answers = [form.companionship.data, form.left_out.data, form.isolated.data]
         checkin = tuple(int(a) for a in answers) if all(answers) else None
-        try:
+        with attempt() as done:
             save_feedback(session, group_id, current_user, attended=form.attended.data == "yes",
                           meet_again=again, checkin=checkin, follow_up_consent=form.follow_up.data)
-        except GroupError as exc:
-            session.rollback()
-            flash(str(exc), "warning")
+        if not done:
+            flash(done.message, "warning")
         else:
             flash("Thank you for telling us. It helps us suggest the right people next time.", "success")
             return redirect(url_for("groups.index"))
@@ -158,13 +159,14 @@ def block_person(group_id: int, seat_id: int):
     other = _other_seat(seat, seat_id)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            block(db_session(), current_user, other.user_id)
-        except SocialError as exc:
-            db_session().rollback()
-            flash(str(exc), "warning")
+        with attempt() as done:
+            _, rematch = block_in_groups(db_session(), _settings(), current_user, other.user_id, group_id=group_id)
+        if not done:
+            flash(done.message, "warning")
         else:
-            flash("Done. You won't be placed in a group with them again, and they won't be told.", "success")
+            _rematch(rematch)
+            flash("Done. You won't be placed in a group with them again, and they won't be told. "
+                  "You can change your mind under “People you'd rather not be grouped with”.", "success")
         return redirect(url_for("groups.show", group_id=group_id))
     label = member_label(other.user, get_profile(db_session(), other.user_id))
     return render_template("groups/block.html", form=form, seat=seat, label=label, other=other)
@@ -177,19 +179,38 @@ def report(group_id: int, seat_id: int):
     other = _other_seat(seat, seat_id)
     form = ReportForm()
     if form.validate_on_submit():
-        session = db_session()
-        try:
-            filed = report_person(session, current_user, other.user_id, form.reason.data,
-                                  centre_id=seat.group.centre_id, group_id=group_id)
-            notify_report(session, _settings(), filed)
-            if form.also_block.data:
-                block(session, current_user, other.user_id)
-        except SocialError as exc:
-            session.rollback()
-            form.reason.errors.append(str(exc))
+        with attempt() as done:
+            _, rematch = report_and_maybe_block(
+                db_session(), _settings(), current_user, other.user_id, form.reason.data,
+                centre_id=seat.group.centre_id, group_id=group_id, never_group=form.also_block.data)
+        if not done:
+            form.reason.errors.append(done.message)
         else:
+            _rematch(rematch)
             flash("Thank you for telling us. The centre's organisers will read this carefully; the "
                   "person you reported is not told.", "success")
             return redirect(url_for("groups.show", group_id=group_id))
     label = member_label(other.user, get_profile(db_session(), other.user_id))
     return render_template("groups/report.html", form=form, seat=seat, label=label, other=other)
+
+
+def _rematch(occurrence_ids) -> None:
+    for occurrence_id in dict.fromkeys(occurrence_ids):
+        enqueue_after_commit("run_match", occurrence_id)
+
+
+@bp.route("/not-with", methods=["GET", "POST"])
+@login_required
+def blocks():
+    """The people the resident asked not to be grouped with (only their own), and undo."""
+    session = db_session()
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            block_id = int(request.form.get("block_id", ""))
+            unblock(session, current_user, block_id)
+        except (ValueError, LookupError):
+            abort(404)
+        flash("Done: you may be placed in a group with them again.", "success")
+        return redirect(url_for("groups.blocks"))
+    return render_template("groups/blocks.html", people=people_not_grouped_with(session, current_user.id), form=form)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-__all__ = ["ContactForm", "ReportActionForm", "RunForm"]
+__all__ = ["ContactForm", "LiftPauseForm", "ReportActionForm", "RunForm"]
 
 
 class ContactForm(FlaskForm):
@@ -15,10 +15,14 @@ class ContactForm(FlaskForm):
     ])
 
 
+class LiftPauseForm(FlaskForm):
+    """A button: lift an organiser's pause."""
+
+
 class ReportActionForm(FlaskForm):
     note = TextAreaField("Add a note (only organisers of this centre see it)", validators=[Optional(), Length(max=4000)])
     pause_days = IntegerField("Pause this person from group matching for (days)", default=0,
-                              validators=[Optional(), NumberRange(0, 365, "Please choose from 0 to 365 days.")])
+                              validators=[Optional(), NumberRange(0, 366, "Please choose from 0 to 366 days.")])
     close = BooleanField("Close this report")
 
 

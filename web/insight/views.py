@@ -20,13 +20,15 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from store.centres.area import area_profiles, organiser_label
+from store.centres.area import area_profiles, organiser_label, organiser_pause_words
 from store.centres.models import Centre
+from store.core.db import utcnow
 from store.core.jobruns import recent_runs
 from store.core.models import RunStatus
 from store.events.models import Occurrence
 from store.events.times import describe_time
 from store.groups.models import Group
+from store.groups.safety import lift_organiser_pause
 from store.insight.figures import (
     act_on_report,
     centre_reports,
@@ -39,8 +41,8 @@ from store.insight.snapshots import latest_snapshot
 from store.profiles.operations import get_profile
 from store.social.models import Report
 from web.access import organiser_required
-from web.db import db_session, enqueue_after_commit
-from web.insight.forms import ContactForm, ReportActionForm, RunForm
+from web.db import attempt, db_session, enqueue_after_commit
+from web.insight.forms import ContactForm, LiftPauseForm, ReportActionForm, RunForm
 
 __all__ = ["bp"]
 
@@ -57,8 +59,12 @@ def _centre(centre_id: int) -> Centre:
     return centre
 
 
+def _settings():
+    return current_app.extensions["hearth.settings"]
+
+
 def _secret() -> str:
-    return current_app.extensions["hearth.settings"].secret_key
+    return _settings().secret_key
 
 
 def _csv(rows: list[list], filename: str) -> Response:
@@ -214,16 +220,31 @@ def report(centre_id: int, report_id: int):
     item = _report(centre, report_id)
     form = ReportActionForm()
     if form.validate_on_submit():
-        try:
-            act_on_report(db_session(), item, current_user, note=form.note.data or "",
-                          pause_days=form.pause_days.data or 0, close=form.close.data)
-        except ValueError as exc:
-            db_session().rollback()
-            flash(str(exc), "warning")
+        with attempt() as done:
+            rematch = act_on_report(db_session(), _settings(), item, current_user, note=form.note.data or "",
+                                    pause_days=form.pause_days.data or 0, close=form.close.data)
+        if not done:
+            flash(done.message, "warning")
         else:
+            for occurrence_id in dict.fromkeys(rematch):
+                enqueue_after_commit("run_match", occurrence_id)
             flash("Saved.", "success")
             return redirect(url_for("insight.report", centre_id=centre.id, report_id=item.id))
-    return render_template("insight/report.html", centre=centre, report=item, form=form, label=_report_label)
+    pause = organiser_pause_words(get_profile(db_session(), item.reported_id), utcnow().date())
+    return render_template("insight/report.html", centre=centre, report=item, form=form, label=_report_label,
+                           pause=pause, lift_form=LiftPauseForm())
+
+
+@bp.route("/reports/<int:report_id>/lift-pause", methods=["POST"])
+@organiser_required
+def lift_pause(centre_id: int, report_id: int):
+    centre = _centre(centre_id)
+    item = _report(centre, report_id)
+    if not LiftPauseForm().validate_on_submit():
+        abort(400)
+    if lift_organiser_pause(db_session(), item.reported_id):
+        flash("The pause is lifted: they can be placed in groups again.", "success")
+    return redirect(url_for("insight.report", centre_id=centre.id, report_id=item.id))
 
 
 @bp.route("/runs", methods=["GET", "POST"])

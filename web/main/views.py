@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from store.core.db import utcnow
 from store.groups.offers import describe, groups_for_user
+from store.groups.words import resident_seat_words as seat_words
 from store.messages.models import Message
 from store.messages.outbox import messages_for
 from store.profiles.operations import get_profile
@@ -57,7 +58,7 @@ def home():
         "main/home.html",
         needs_profile=current_user.role.value == "resident" and (profile is None or not profile.has_home),
         recommendations=recommendations_for(session, current_user.id),
-        group_seats=[(seat, describe(session, seat.group))
+        group_seats=[(seat, describe(session, seat.group), seat_words(seat))
                      for seat in groups_for_user(session, current_user.id, include_past=False)],
     )
 

@@ -21,8 +21,9 @@ from store.events import admin as event_admin
 from store.events import models as event_models
 from store.events import signups
 from store.events.models import Event, EventError, Occurrence, SignupStatus
+from store.groups import dates as group_dates
 from web.access import organiser_required
-from web.db import db_session
+from web.db import attempt, db_session
 from web.events.forms import ButtonForm
 from web.events.listing_cache import listing_cache
 from web.events.views import seat_change
@@ -71,7 +72,7 @@ def _occurrence(event: Event, occurrence_id: int) -> Occurrence:
 
 
 def _fail(form, exc: EventError) -> None:
-    db_session().rollback()
+    """Show a domain error by the field it concerns (the request's work is already undone)."""
     target = getattr(form, exc.field, None) if exc.field else None
     if target is not None:
         target.errors = list(target.errors) + [str(exc)]
@@ -109,11 +110,11 @@ def new():
         centre = session.get(Centre, form.centre_id.data)
         if centre is None or not current_user.organises(centre.id):
             abort(403)
-        try:
+        with attempt() as done:
             event = event_admin.create_event(session, _settings(), centre=centre, details=details_from(form),
                                              by=current_user)
-        except EventError as exc:
-            _fail(form, exc)
+        if not done:
+            _fail(form, done.error)
         else:
             flash(f"“{event.title}” is posted. Residents can find it and sign up now.", "success")
             return redirect(url_for("organiser.event", event_id=event.id), 303)
@@ -142,10 +143,10 @@ def edit(event_id: int):
     if request.method == "GET":
         form.fill_from(event_admin.details_of(item))
     elif form.validate_on_submit():
-        try:
-            event_admin.update_event(db_session(), _settings(), item, details_from(form), by=current_user)
-        except EventError as exc:
-            _fail(form, exc)
+        with attempt() as done:
+            group_dates.update_event(db_session(), _settings(), item, details_from(form), by=current_user)
+        if not done:
+            _fail(form, done.error)
         else:
             flash("Your changes are saved. Everyone signed up has been told what changed.", "success")
             return redirect(url_for("organiser.event", event_id=item.id), 303)
@@ -158,10 +159,11 @@ def duplicate(event_id: int):
     item = _event(event_id)
     form = DuplicateForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             copy = event_admin.duplicate_event(db_session(), _settings(), item, by=current_user,
                                                start_date=form.start_date.data)
-        except EventError as exc:
+        if not done:
+            exc = done.error
             _fail(form, exc if exc.field == "start_date" else EventError(str(exc), "start_date"))
         else:
             flash("Here is the copy. Check the details; you can change anything.", "success")
@@ -177,11 +179,10 @@ def cancel(event_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        told = event_admin.cancel_event(db_session(), _settings(), item, by=current_user, reason=form.reason.data or "")
-    except EventError as exc:
-        db_session().rollback()
-        flash(str(exc), "error")
+    with attempt() as done:
+        told = group_dates.cancel_event(db_session(), _settings(), item, by=current_user, reason=form.reason.data or "")
+    if not done:
+        flash(done.message, "error")
     else:
         flash(f"“{item.title}” is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
     return redirect(url_for("organiser.event", event_id=item.id), 303)
@@ -196,7 +197,7 @@ def date(event_id: int, occurrence_id: int):
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
-                           taken=sum(1 for s in rows if s.status in event_models.HOLDS_SEAT), now=utcnow(),
+                           taken=sum(1 for s in rows if s.status in event_models.TAKES_SEAT), now=utcnow(),
                            statuses=SignupStatus)
 
 
@@ -209,12 +210,12 @@ def check_in(event_id: int, occurrence_id: int, signup_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        signup = signups.check_in(db_session(), occurrence, signup_id, SignupStatus(form.status.data))
+        with attempt() as done:
+            signup = signups.check_in(db_session(), occurrence, signup_id, SignupStatus(form.status.data))
     except LookupError:
         abort(404)
-    except EventError as exc:
-        db_session().rollback()
-        flash(str(exc), "error")
+    if not done:
+        flash(done.message, "error")
     else:
         name = signups.organiser_names(db_session(), _settings(), [signup])[signup.user_id]
         flash(f"{name}: {signup.label.lower()}.", "success")
@@ -241,12 +242,11 @@ def message(event_id: int, occurrence_id: int):
     occurrence = _occurrence(item, occurrence_id)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             told = signups.message_attendees(db_session(), _settings(), occurrence, subject=form.subject.data,
                                              body=form.body.data, include_waitlist=form.include_waitlist.data)
-        except EventError as exc:
-            db_session().rollback()
-            flash(str(exc), "error")
+        if not done:
+            flash(done.message, "error")
         else:
             flash(f"Your message is on its way to {told} {'person' if told == 1 else 'people'}.", "success")
             return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id), 303)
@@ -254,7 +254,7 @@ def message(event_id: int, occurrence_id: int):
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=form, cancel_form=CancelForm(), button=ButtonForm(),
-                           taken=sum(1 for s in rows if s.status in event_models.HOLDS_SEAT), now=utcnow(),
+                           taken=sum(1 for s in rows if s.status in event_models.TAKES_SEAT), now=utcnow(),
                            statuses=SignupStatus)
 
 
@@ -267,12 +267,11 @@ def cancel_date(event_id: int, occurrence_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        told = event_admin.cancel_occurrence(db_session(), _settings(), occurrence, by=current_user,
-                                             reason=form.reason.data or "")
-    except EventError as exc:
-        db_session().rollback()
-        flash(str(exc), "error")
+    with attempt() as done:
+        told = group_dates.cancel_date(db_session(), _settings(), occurrence, by=current_user,
+                                       reason=form.reason.data or "")
+    if not done:
+        flash(done.message, "error")
     else:
         flash(f"That date is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
     return redirect(url_for("organiser.event", event_id=item.id), 303)
