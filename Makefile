@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app web:create_app
 PYTEST_ARGS ?=
 
-.PHONY: setup run test chromium bench clean
+.PHONY: setup run test test-long chromium bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: setup
 
 test: setup chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The stateful property tests with many more examples and longer runs (minutes, not seconds).
+test-long: setup
+	HEARTH_LONG_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/store/test_one_truth.py $(PYTEST_ARGS)
 
 # Benchmarks: each prints one table and writes bench/results/<name>.json. Not part of `make test`.
 bench: setup chromium

@@ -162,7 +162,7 @@ def candidates_for(
         return []
     features = venue_features(event)
     slot = slot_key(occurrence)
-    day = to_local(occurrence.starts_at, event.timezone).date()
+    today = to_local(now, event.timezone).date()
     signups = {
         s.user_id: s.status
         for s in session.scalars(select(SignUp).where(SignUp.occurrence_id == occurrence.id))
@@ -188,10 +188,8 @@ def candidates_for(
         status = signups.get(uid)
         if uid in skip or status == SignupStatus.CANCELLED:
             continue
-        if profile.paused_until is not None and profile.paused_until >= day:
-            continue
-        if profile.organiser_paused_until is not None and profile.organiser_paused_until >= day:
-            continue
+        if _paused(profile.paused_until, today) or _paused(profile.organiser_paused_until, today):
+            continue  # no offers at all during a pause, even for a date after it ends
         if uid in busy and busy[uid] < SPACING_DAYS.get(profile.frequency or "", DEFAULT_SPACING_DAYS):
             continue  # already has a group close to this date, as often as they asked
         signed_up = status in HOLDS_SEAT
@@ -210,6 +208,11 @@ def candidates_for(
         out.append(Candidate(uid, float(profile.home_lat), float(profile.home_lon), travel, km,
                              signed_up, uid in placed_ever, _prefers_new(profile), waiting))
     return out
+
+
+def _paused(until, today) -> bool:
+    """A pause lasts up to and including its date (the same rule as ``is_matchable``)."""
+    return until is not None and until >= today
 
 
 def _prefers_new(profile: Profile) -> float:

@@ -18,7 +18,7 @@ from store.groups.models import (
     GroupMember,
     SeatStatus,
 )
-from store.groups.offers import refill
+from store.groups.offers import free_seat, refill
 
 __all__ = ["delete_account"]
 
@@ -34,8 +34,7 @@ def delete_account(session: Session, settings: Settings, user: User) -> list[int
         .where(GroupMember.user_id == user.id, GroupMember.status.in_(ACTIVE_SEATS), Group.status.in_(ACTIVE_GROUPS))
     ).all()
     for seat in seats:
-        seat.status = SeatStatus.WITHDRAWN
-        session.flush()
+        free_seat(session, settings, seat, SeatStatus.WITHDRAWN, now=now)  # a held seat is given back
         if refill(session, settings, seat.group, now=now):
             rematch.append(seat.group.occurrence_id)
     upcoming = session.scalars(

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from store.groups.offers import withdraw_open_offers
+from store.groups.membership import save_profile_step
 from store.places.geocoding import AmbiguousPlace, GeocodingError, Place
 from store.profiles import taxonomy as tx
 from store.profiles.answers import STEP_TITLES, STEPS, ProfileError
@@ -30,8 +30,8 @@ from store.profiles.homes import (
     neighbourhood_choices,
     understand_home,
 )
-from store.profiles.operations import get_profile, is_matchable, next_step, save_step
-from web.db import db_session, enqueue_after_commit
+from store.profiles.operations import get_profile, is_matchable, next_step
+from web.db import attempt, db_session, enqueue_after_commit
 from web.profile.forms import (
     STEP_FORMS,
     LocationConfirmForm,
@@ -206,19 +206,17 @@ def step(step: str):
         return redirect(url_for(".where"))
     form = STEP_FORMS[step](data=_initial(step, profile)) if request.method == "GET" else STEP_FORMS[step]()
     if form.validate_on_submit():
-        try:
-            saved = save_step(session, current_user.id, step, _answers(step, form))
-        except ProfileError as exc:
-            session.rollback()
-            for field, message in exc.problems.items():
-                if field in form:
+        with attempt() as done:
+            _, rematch = save_profile_step(session, _settings(), current_user.id, step, _answers(step, form))
+        if not done:
+            for field, message in getattr(done.error, "problems", {None: done.message}).items():
+                if field and field in form:
                     form[field].errors = [*form[field].errors, message]
                 else:
                     flash(message, "error")
         else:
-            if step == "needs" and not is_matchable(saved):
-                for occurrence_id in withdraw_open_offers(session, _settings(), current_user.id):
-                    enqueue_after_commit("run_match", occurrence_id)
+            for occurrence_id in rematch:
+                enqueue_after_commit("run_match", occurrence_id)
             enqueue_after_commit("refresh_recommendations", current_user.id)
             flash("Saved." if step != "needs" else "Saved. Thank you for telling us about yourself.", "success")
             return _after_saving(step)
