@@ -24,7 +24,9 @@ from store.groups.models import (
     GroupStatus,
     SeatStatus,
 )
+from store.messages import links
 from store.messages.notices import send_once
+from store.messages.rendering import render
 from store.profiles.blocks import profile_blocks
 from store.profiles.models import Profile
 from store.profiles.operations import distance_km
@@ -99,14 +101,8 @@ def offer_group(session: Session, settings: Settings, group: Group) -> int:
     for seat in group.seats_in(SeatStatus.OFFERED):
         message = send_once(
             session, f"offer:{group.id}:{seat.user_id}", seat.user, kind="group",
-            subject=f"Would you like to join a small group? {what}, {when}",
-            body=(
-                f"Hello {_first_name(seat.user)},\n\n"
-                f"We've found a few neighbours who'd enjoy {what} together with you on {when}.\n"
-                f"{group.reason}\n\n"
-                f"Have a look and say yes or no (there's no need to give a reason):\n"
-                f"{settings.base_url}/groups/{group.id}\n"
-            ),
+            content=render("group_offer", name=_first_name(seat.user), what=what, when=when, reason=group.reason,
+                           group_link=links.group_link(settings, group.id)),
         )
         sent += message is not None
     return sent
@@ -116,13 +112,8 @@ def _confirm_to(session: Session, settings: Settings, group: Group, seat: GroupM
     when, what = _when_where(session, group)
     send_once(
         session, f"confirmed:{group.id}:{seat.user_id}", seat.user, kind="group",
-        subject=f"Your group is on: {what}, {when}",
-        body=(
-            f"Hello {_first_name(seat.user)},\n\n"
-            f"Enough of you said yes, so your group is confirmed: {what}, {when}.\n"
-            f"It's in your calendar feed, and the details are here:\n{settings.base_url}/groups/{group.id}\n\n"
-            "If something changes, you can let the group go from the same page.\n"
-        ),
+        content=render("group_confirmed", name=_first_name(seat.user), what=what, when=when,
+                       group_link=links.group_link(settings, group.id)),
     )
 
 
@@ -218,13 +209,7 @@ def dissolve(session: Session, settings: Settings, group: Group, *, now: datetim
             continue
         send_once(
             session, f"dissolved:{group.id}:{seat.user_id}", seat.user, kind="group",
-            subject=f"A change to your group for {what}",
-            body=(
-                f"Hello {_first_name(seat.user)},\n\n"
-                f"This time not quite enough people could make it to form the group for {what} on {when}. "
-                "That happens, and it's nobody's fault. We'll look for another group for you, and if "
-                "you've signed up for the event itself, your place there is still yours.\n"
-            ),
+            content=render("group_dissolved", name=_first_name(seat.user), what=what, when=when),
         )
     session.flush()
 
@@ -252,13 +237,8 @@ def close_finished_groups(session: Session, settings: Settings, *, now: datetime
         for seat in group.accepted:
             sent = send_once(
                 session, f"feedback:{group.id}:{seat.user_id}", seat.user, kind="feedback",
-                subject=f"How did it go? {what}",
-                body=(
-                    f"Hello {_first_name(seat.user)},\n\n"
-                    f"We hope you enjoyed {what}. Would you tell us how it went? It takes a minute, "
-                    "and what you say about each person stays private:\n"
-                    f"{settings.base_url}/groups/{group.id}/feedback\n"
-                ),
+                content=render("group_feedback", name=_first_name(seat.user), what=what,
+                               feedback_link=links.feedback_link(settings, group.id)),
             )
             counts["prompts"] += sent is not None
     session.flush()
