@@ -139,50 +139,51 @@ def _smtp_code(exc: smtplib.SMTPException) -> int:
 def deliver_message(session: Session, settings: Settings, message_id: int, mailer: Mailer) -> Outcome:
     """Send one pending message and mark it (flushes; the caller commits straight after).
 
-    - it cannot be built (bad stored data) or the server refuses it for good: marked failed;
-    - the server refuses this message for now: tried again next run, given up after
-      ``MAX_ATTEMPTS``;
-    - the server or the outbox folder cannot be reached: nothing is marked failed, and the
-      caller stops the run (``Outcome.STOP``), as every message behind it would fail the same way.
+    - it cannot be built (bad stored data), has no single address, or the server refuses it for
+      good (5xx): marked failed with the reason;
+    - the server refuses this message for now (4xx): tried again next run, given up after
+      ``MAX_ATTEMPTS`` such tries;
+    - the server or the outbox folder cannot be reached: the reason is noted, the try is not
+      counted against the message, and the caller stops the run (``Outcome.STOP``), as every
+      message behind it would fail the same way.
     """
     message = _claim(session, message_id)
     if message is None:
         return Outcome.GONE
-    message.delivery_attempts += 1
+    outcome = _attempt(message, settings, mailer)
+    if outcome is not Outcome.STOP:
+        message.delivery_attempts += 1
+    if outcome is Outcome.LATER and message.delivery_attempts >= MAX_ATTEMPTS:
+        outcome = _give_up(message, f"after {message.delivery_attempts} tries: {message.delivery_error}")
+    if outcome is Outcome.SENT:
+        message.delivered_at, message.delivery_error = utcnow(), None
+    session.flush()
+    return outcome
+
+
+def _attempt(message: Message, settings: Settings, mailer: Mailer) -> Outcome:
     address = fold_header(message.to_email)
     if not _ADDRESS.fullmatch(address):
-        outcome = _give_up(message, f"not one email address: {message.to_email[:80]!r}")
-        session.flush()
-        return outcome
+        return _give_up(message, f"not one email address: {message.to_email[:80]!r}")
     try:
         email = build_email(message, settings)
         raw = bytes(email)
     except Exception as exc:  # noqa: BLE001 -- whatever is wrong with this message stays with it
-        outcome = _give_up(message, f"could not be built: {_reason(exc)}")
-        session.flush()
-        return outcome
+        return _give_up(message, f"could not be built: {_reason(exc)}")
     if mailer.enabled:
         try:
             mailer.send(email, address)
         except _REFUSED_FOR_GOOD as exc:
-            outcome = _give_up(message, _reason(exc))
-            session.flush()
-            return outcome
+            return _give_up(message, _reason(exc))
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-            message.delivery_error = _reason(exc)
             code = _smtp_code(exc)
             if code >= 500 or code == 0:  # refused for good (0: the server gave no reason)
-                outcome = _give_up(message, message.delivery_error)
-            elif message.delivery_attempts >= MAX_ATTEMPTS:
-                outcome = _give_up(message, f"after {message.delivery_attempts} tries: {message.delivery_error}")
-            else:
-                outcome = Outcome.LATER
-            session.flush()
-            return outcome
+                return _give_up(message, _reason(exc))
+            message.delivery_error = _reason(exc)
+            return Outcome.LATER
         except (OSError, smtplib.SMTPException) as exc:
             message.delivery_error = _reason(exc)
             log.warning("could not send message %s: %s", message.id, message.delivery_error)
-            session.flush()
             return Outcome.STOP
     try:
         write_copy(settings, message, raw)
@@ -190,9 +191,6 @@ def deliver_message(session: Session, settings: Settings, message_id: int, maile
         if not mailer.enabled:  # the copy is the delivery: try again when the folder is back
             message.delivery_error = f"could not write to the outbox folder: {_reason(exc)}"[:300]
             log.warning("message %s: %s", message.id, message.delivery_error)
-            session.flush()
             return Outcome.STOP
         log.warning("message %s was sent but its copy could not be kept: %s", message.id, exc)
-    message.delivered_at, message.delivery_error = utcnow(), None
-    session.flush()
     return Outcome.SENT
