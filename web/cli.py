@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
+from jobs.tasks import drain_outbox
 from store.accounts import operations as accounts
 from store.accounts.models import Role, User
 from store.centres import organisers
@@ -118,10 +119,9 @@ def invite_organiser(email: str, centre_key: str):
         with _db().unit_of_work() as session:
             centre = _find_centre(session, centre_key)
             organisers.invite_organiser(session, _settings(), centre=centre, email=email, invited_by=None)
-            from store.messages.outbox import deliver_pending
-
-            deliver_pending(session, _settings())
-            click.echo(f"Invitation to organise {centre.name} sent to {email} (see the outbox).")
+            centre_name = centre.name
+        drain_outbox(_db(), _settings())
+        click.echo(f"Invitation to organise {centre_name} sent to {email} (see the outbox).")
     except accounts.AccountError as exc:
         _fail(str(exc))
 

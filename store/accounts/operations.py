@@ -24,7 +24,9 @@ from store.accounts.models import (
 )
 from store.core.db import utcnow
 from store.core.errors import HearthError
+from store.messages import links
 from store.messages.outbox import queue_message
+from store.messages.rendering import render
 
 __all__ = [
     "AccountError", "normalise_email", "password_problem", "hash_password", "create_user", "register_resident",
@@ -32,6 +34,9 @@ __all__ = [
 ]
 
 MIN_PASSWORD = 10
+
+#: How long a new account's confirmation link works.
+CONFIRM_FOR = timedelta(days=3)
 
 MAX_PASSWORD = 128
 
@@ -144,32 +149,19 @@ def register_resident(
             to_email=existing.email,
             user_id=existing.id,
             kind="account",
-            subject="Someone tried to make a Hearth account with your email",
-            body=(
-                f"Hello {existing.display_name},\n\n"
-                "Someone (perhaps you) tried to create a new Hearth account with this email "
-                "address. You already have one, so nothing was changed.\n\n"
-                f"You can log in at {settings.base_url}/login, or choose a new password at "
-                f"{settings.base_url}/reset if you've forgotten it.\n\n"
-                "If this wasn't you, you can ignore this message.\n"
-            ),
+            content=render("account_exists", name=existing.display_name, login_link=links.login_link(settings),
+                           reset_request_link=links.reset_request_link(settings)),
         )
         return
     user = create_user(session, email=email, display_name=display_name, password=password)
-    token = _new_token(session, user, TokenPurpose.CONFIRM_EMAIL, timedelta(days=3))
+    token = _new_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_FOR)
     queue_message(
         session,
         to_email=user.email,
         user_id=user.id,
         kind="account",
-        subject="Welcome to Hearth: please confirm your email",
-        body=(
-            f"Hello {user.display_name},\n\n"
-            "Thank you for joining Hearth. Please open this link to confirm your email address "
-            "and finish setting up your account (it works for 3 days):\n\n"
-            f"{settings.base_url}/confirm/{token}\n\n"
-            "If you didn't ask for this, you can ignore this message.\n"
-        ),
+        content=render("account_confirm", name=user.display_name, days=CONFIRM_FOR.days,
+                       confirm_link=links.confirm_link(settings, token)),
     )
 
 
@@ -239,14 +231,8 @@ def request_password_reset(session: Session, settings: Settings, email: str) -> 
         to_email=user.email,
         user_id=user.id,
         kind="account",
-        subject="Choose a new Hearth password",
-        body=(
-            f"Hello {user.display_name},\n\n"
-            "Someone (hopefully you) asked to choose a new password for your Hearth account. "
-            f"This link works once, for {minutes} minutes:\n\n"
-            f"{settings.base_url}/reset/{token}\n\n"
-            "If you didn't ask, you can ignore this message: your password stays as it is.\n"
-        ),
+        content=render("account_reset", name=user.display_name, minutes=minutes,
+                       reset_link=links.reset_link(settings, token)),
     )
 
 

@@ -21,7 +21,9 @@ from store.accounts.operations import (
 )
 from store.centres.models import Centre, Invitation
 from store.core.db import utcnow
+from store.messages import links
 from store.messages.outbox import queue_message
+from store.messages.rendering import render
 
 __all__ = ["add_organiser", "invite_organiser", "find_invitation", "accept_invitation"]
 
@@ -58,14 +60,8 @@ def invite_organiser(
         to_email=email,
         user_id=user.id if user else None,
         kind="invitation",
-        subject=f"You're invited to organise {centre.name} on Hearth",
-        body=(
-            "Hello,\n\n"
-            f"You've been invited to help run {centre.name} on Hearth, where neighbours meet "
-            "for shared meals, events and exercise.\n\n"
-            f"Open this link to accept (it works for {settings.invite_days} days):\n\n"
-            f"{settings.base_url}/invite/{token}\n"
-        ),
+        content=render("organiser_invite", centre=centre.name, days=settings.invite_days,
+                       invite_link=links.invite_link(settings, token)),
     )
     return invitation
 

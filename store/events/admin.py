@@ -27,6 +27,7 @@ from store.events.models import (
 from store.events.notices import notify_cancelled, notify_changed
 from store.events.signups import lock_occurrence, promote_waitlisted, seats_taken
 from store.events.times import expand_dates, local_datetime
+from store.messages.headers import has_control_characters
 from store.places import geocoding
 from store.profiles.taxonomy import DIETARY, INTEREST_TAGS, LANGUAGES
 
@@ -96,6 +97,8 @@ def _validate(d: EventDetails, tz: str, now: datetime, *, check_past: bool) -> N
         raise EventError("Please give the event a title.", "title")
     if len(d.title) > 120:
         raise EventError("Please keep the title under 120 characters.", "title")
+    if has_control_characters(d.title):  # it becomes an email's subject line
+        raise EventError("Please write the title on one line, without line breaks or special characters.", "title")
     if d.kind not in dict(KINDS):
         raise EventError("Please choose what kind of event this is.", "kind")
     if unknown := [t for t in d.tags if t not in INTEREST_TAGS]:
@@ -127,6 +130,9 @@ def _validate(d: EventDetails, tz: str, now: datetime, *, check_past: bool) -> N
         raise EventError("Please give the venue a name, like “St Mark's Church Hall”.", "venue_name")
     if len(d.venue_name) > 120 or len(d.venue_address) > 300:
         raise EventError("Please shorten the venue's name or address.", "venue_address")
+    if has_control_characters(d.venue_name):  # group offers name the venue in their subject line
+        raise EventError("Please write the venue's name on one line, without line breaks or special characters.",
+                         "venue_name")
     if not expand_dates(d.start_date, d.recurrence, d.repeat_until, d.skipped_dates):
         raise EventError("Every date has been skipped. Please keep at least one.", "skipped_dates")
 

@@ -18,6 +18,7 @@ from store.core.db import utcnow
 from store.events.models import CalendarFeed, Event, Occurrence, SignupStatus
 from store.events.times import monthly_position, to_local, zone
 from store.events.words import calendar_note, calendar_status
+from store.messages import links
 
 __all__ = [
     "new_feed", "revoke_feed", "has_feed", "feed_user_id", "event_calendar", "occurrences_calendar",
@@ -92,14 +93,14 @@ def _details(vevent: VEvent, event: Event, settings: Settings) -> None:
     extras = [f"Run by {event.centre.name}."]
     if event.cost_note:
         extras.append(event.cost_note)
-    extras.append(f"Details and sign-up: {settings.base_url}/events/{event.id}")
+    extras.append(f"Details and sign-up: {links.event_link(settings, event.id)}")
     vevent.add("description", (text + "\n\n" if text else "") + "\n".join(extras))
     location = ", ".join(part for part in (event.place_name, event.address) if part)
     if location:
         vevent.add("location", location)
     if event.point is not None:
         vevent.add("geo", event.point)
-    vevent.add("url", f"{settings.base_url}/events/{event.id}")
+    vevent.add("url", links.event_link(settings, event.id))
     vevent.add("sequence", event.revision)
     vevent.add("last-modified", event.updated_at)
     vevent.add("dtstamp", utcnow())

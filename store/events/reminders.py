@@ -12,7 +12,9 @@ from store.accounts.models import Role, User
 from store.core.db import utcnow
 from store.events.models import Event, Occurrence, SignUp, SignupStatus
 from store.events.times import describe_time
+from store.messages import links
 from store.messages.notices import send_once
+from store.messages.rendering import render
 from store.profiles.models import Profile
 
 __all__ = ["REMINDERS", "send_event_reminders", "send_checkin_invitations"]
@@ -40,13 +42,9 @@ def send_event_reminders(session: Session, settings: Settings, *, now: datetime 
         when = describe_time(occurrence.starts_at, event.timezone)
         message = send_once(
             session, f"reminder:{name}:{signup.id}", signup.user, kind="reminder",
-            subject=f"Coming up: {event.title}, {when}",
-            body=(
-                f"Hello {signup.user.display_name},\n\n"
-                f"A friendly reminder: {event.title} at {event.place_name} ({event.address}) is on {when}.\n\n"
-                f"If you can't come after all, please let the seat go so someone else can have it:\n"
-                f"{settings.base_url}/events/{event.id}\n"
-            ),
+            content=render("event_reminder", name=signup.user.display_name, title=event.title,
+                           place=event.place_name, address=event.address, when=when,
+                           event_link=links.event_link(settings, event.id)),
         )
         sent += message is not None
     session.flush()
@@ -66,13 +64,7 @@ def send_checkin_invitations(session: Session, settings: Settings, *, now: datet
     for user in people:
         message = send_once(
             session, f"checkin:{year}-W{week:02d}:{user.id}", user, kind="checkin",
-            subject="How have you been this week?",
-            body=(
-                f"Hello {user.display_name},\n\n"
-                "Three quick questions about how connected you've felt lately. Your answers are "
-                "private: they help you see your own trend and, only if you say so, let your centre "
-                f"get in touch.\n\n{settings.base_url}/checkin\n"
-            ),
+            content=render("checkin_invite", name=user.display_name, checkin_link=links.checkin_link(settings)),
         )
         sent += message is not None
     session.flush()

@@ -29,6 +29,7 @@ from store.events.models import (
 )
 from store.events.notices import notify_from_centre, notify_promoted, notify_signed_up
 from store.events.times import describe_time, to_local
+from store.messages.headers import has_control_characters
 from store.profiles.models import Profile
 
 __all__ = [
@@ -315,8 +316,12 @@ def message_attendees(session: Session, settings: Settings, occurrence: Occurren
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
         raise EventError("Please write a subject.", "subject")
+    if has_control_characters(subject):
+        raise EventError("Please write the subject on one line, without line breaks or special characters.", "subject")
     if not body:
         raise EventError("Please write a message.", "body")
+    if has_control_characters(body, allow_line_breaks=True):
+        raise EventError("The message has a special character that can't be sent. Please retype that part.", "body")
     statuses = ACTIVE if include_waitlist else HOLDS_SEAT
     people = list(session.scalars(
         select(SignUp).where(SignUp.occurrence_id == occurrence.id, SignUp.status.in_(statuses))

@@ -24,14 +24,16 @@ from store.groups.models import (
     GroupStatus,
     SeatStatus,
 )
+from store.messages import links
 from store.messages.notices import send_once
+from store.messages.rendering import render
 from store.profiles.blocks import profile_blocks
 from store.profiles.models import Profile
 from store.profiles.operations import distance_km
 from store.social.operations import is_blocked_between
 
 __all__ = [
-    "ANSWER_BY", "GroupError", "member_label", "seat_of", "groups_for_user", "describe", "offer_group", "respond", "free_seat",
+    "ANSWER_BY", "GroupError", "first_name", "when_where", "member_label", "seat_of", "groups_for_user", "describe", "offer_group", "respond", "free_seat",
     "refill", "dissolve", "close_finished_groups", "withdraw_open_offers", "lapse_unanswered_offers",
 ]
 
@@ -43,14 +45,14 @@ class GroupError(HearthError):
     """Something the person can act on; the message is safe to show them."""
 
 
-def _first_name(user: User) -> str:
+def first_name(user: User) -> str:
     return (user.display_name or "").split()[0] if user.display_name else "A neighbour"
 
 
 def member_label(user: User, profile: Profile | None) -> str:
     """How a group-mate appears: their first name if they agreed to show it, else "A neighbour"."""
     if profile is not None and profile.show_first_name:
-        return _first_name(user)
+        return first_name(user)
     return "A neighbour"
 
 
@@ -85,7 +87,7 @@ def describe(session: Session, group: Group) -> dict:
             "starts_at": occurrence.starts_at}
 
 
-def _when_where(session: Session, group: Group) -> tuple[str, str]:
+def when_where(session: Session, group: Group) -> tuple[str, str]:
     occurrence = _occurrence(session, group)
     event = occurrence.event
     when = describe_time(occurrence.starts_at, event.timezone)
@@ -94,35 +96,24 @@ def _when_where(session: Session, group: Group) -> tuple[str, str]:
 
 def offer_group(session: Session, settings: Settings, group: Group) -> int:
     """Tell everyone offered a seat in ``group`` (each at most once). Returns messages queued."""
-    when, what = _when_where(session, group)
+    when, what = when_where(session, group)
     sent = 0
     for seat in group.seats_in(SeatStatus.OFFERED):
         message = send_once(
             session, f"offer:{group.id}:{seat.user_id}", seat.user, kind="group",
-            subject=f"Would you like to join a small group? {what}, {when}",
-            body=(
-                f"Hello {_first_name(seat.user)},\n\n"
-                f"We've found a few neighbours who'd enjoy {what} together with you on {when}.\n"
-                f"{group.reason}\n\n"
-                f"Have a look and say yes or no (there's no need to give a reason):\n"
-                f"{settings.base_url}/groups/{group.id}\n"
-            ),
+            content=render("group_offer", name=first_name(seat.user), what=what, when=when, reason=group.reason,
+                           group_link=links.group_link(settings, group.id)),
         )
         sent += message is not None
     return sent
 
 
 def _confirm_to(session: Session, settings: Settings, group: Group, seat: GroupMember) -> None:
-    when, what = _when_where(session, group)
+    when, what = when_where(session, group)
     send_once(
         session, f"confirmed:{group.id}:{seat.user_id}", seat.user, kind="group",
-        subject=f"Your group is on: {what}, {when}",
-        body=(
-            f"Hello {_first_name(seat.user)},\n\n"
-            f"Enough of you said yes, so your group is confirmed: {what}, {when}.\n"
-            f"It's in your calendar feed, and the details are here:\n{settings.base_url}/groups/{group.id}\n\n"
-            "If something changes, you can let the group go from the same page.\n"
-        ),
+        content=render("group_confirmed", name=first_name(seat.user), what=what, when=when,
+                       group_link=links.group_link(settings, group.id)),
     )
 
 
@@ -229,7 +220,7 @@ def dissolve(session: Session, settings: Settings, group: Group, *, now: datetim
              quietly: bool = False) -> None:
     """Let a group go: its remaining people are told kindly and become free to be matched again."""
     now = now or utcnow()
-    when, what = _when_where(session, group)
+    when, what = when_where(session, group)
     group.status, group.closed_at = GroupStatus.DISSOLVED, now
     for seat in group.active_seats:
         free_seat(session, settings, seat, SeatStatus.WITHDRAWN, now=now)
@@ -237,13 +228,7 @@ def dissolve(session: Session, settings: Settings, group: Group, *, now: datetim
             continue
         send_once(
             session, f"dissolved:{group.id}:{seat.user_id}", seat.user, kind="group",
-            subject=f"A change to your group for {what}",
-            body=(
-                f"Hello {_first_name(seat.user)},\n\n"
-                f"This time not quite enough people could make it to form the group for {what} on {when}. "
-                "That happens, and it's nobody's fault. We'll look for another group for you, and if "
-                "you've signed up for the event itself, your place there is still yours.\n"
-            ),
+            content=render("group_dissolved", name=first_name(seat.user), what=what, when=when),
         )
     session.flush()
 
@@ -267,17 +252,12 @@ def close_finished_groups(session: Session, settings: Settings, *, now: datetime
             continue
         group.status, group.closed_at = GroupStatus.MET, now
         counts["met"] += 1
-        _, what = _when_where(session, group)
+        _, what = when_where(session, group)
         for seat in group.accepted:
             sent = send_once(
                 session, f"feedback:{group.id}:{seat.user_id}", seat.user, kind="feedback",
-                subject=f"How did it go? {what}",
-                body=(
-                    f"Hello {_first_name(seat.user)},\n\n"
-                    f"We hope you enjoyed {what}. Would you tell us how it went? It takes a minute, "
-                    "and what you say about each person stays private:\n"
-                    f"{settings.base_url}/groups/{group.id}/feedback\n"
-                ),
+                content=render("group_feedback", name=first_name(seat.user), what=what,
+                               feedback_link=links.feedback_link(settings, group.id)),
             )
             counts["prompts"] += sent is not None
     session.flush()

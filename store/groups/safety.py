@@ -24,8 +24,9 @@ from store.accounts.models import User
 from store.core.db import utcnow
 from store.events.models import Occurrence
 from store.groups.models import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupMember, GroupStatus, SeatStatus
-from store.groups.offers import GroupError, describe, free_seat, member_label, refill, seat_of
+from store.groups.offers import GroupError, describe, first_name, free_seat, member_label, refill, seat_of, when_where
 from store.messages.notices import send_once
+from store.messages.rendering import render
 from store.profiles.models import Profile
 from store.profiles.operations import get_or_create_profile
 from store.social.models import Block, Report
@@ -56,16 +57,10 @@ def leave_quietly(session: Session, settings: Settings, seat: GroupMember, *, no
     refill or shrink the group as after a decline. Returns whether the group needs rematching."""
     group = seat.group
     free_seat(session, settings, seat, SeatStatus.WITHDRAWN, now=now)
-    occurrence = session.get(Occurrence, group.occurrence_id)
+    when, what = when_where(session, group)
     send_once(
         session, f"changed:{group.id}:{seat.user_id}", seat.user, kind="group",
-        subject=f"A change to your group for {occurrence.event.title}",
-        body=(
-            f"Hello {(seat.user.display_name or 'there').split()[0]},\n\n"
-            f"The group for {occurrence.event.title} has changed, and this time it will go ahead without "
-            "you. That's nothing you did. We'll suggest another group for you soon, and if you signed up "
-            "for the event itself, your place there is still yours.\n"
-        ),
+        content=render("group_changed", name=first_name(seat.user), what=what, when=when),
     )
     return refill(session, settings, group, now=now)
 

@@ -9,7 +9,7 @@ from typing import Callable
 
 import networkx as nx
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from matcher.graph import build_member_graph, graph_metrics
@@ -24,7 +24,7 @@ from store.insight.models import GraphSnapshot
 from store.profiles.blocks import profile_blocks
 from store.social.operations import blocked_pairs, tie_pairs
 
-__all__ = ["latest_snapshot", "build_snapshot"]
+__all__ = ["latest_snapshot", "build_snapshot", "forget_member"]
 
 GROUPS_SHOWN = timedelta(days=60)
 
@@ -194,3 +194,29 @@ def build_snapshot(
     session.flush()
     step(1.0)
     return snapshot
+
+
+def forget_member(session: Session, user_id: int) -> int:
+    """Take a person out of the stored snapshots at once (their account is being deleted): their
+    dot, every line to it, and their place in the groups listed go, and the summary is counted
+    again. The other figures (``metrics``) hold no one's identity and are recounted by the next
+    snapshot. Returns how many snapshots changed (flushes; the caller commits)."""
+    node = f"m{user_id}"
+    # a cheap text filter first: only snapshots that mention the node are loaded
+    holding = session.scalars(select(GraphSnapshot).where(cast(GraphSnapshot.data, Text).like(f'%"{node}"%'))).all()
+    changed = 0
+    for snapshot in holding:
+        data = dict(snapshot.data or {})
+        nodes = [n for n in data.get("nodes", []) if n.get("id") != node]
+        if len(nodes) == len(data.get("nodes", [])):
+            continue
+        data["nodes"] = nodes
+        data["edges"] = [e for e in data.get("edges", []) if node not in (e.get("source"), e.get("target"))]
+        data["groups"] = [dict(g, members=[m for m in g.get("members", []) if m != node])
+                          for g in data.get("groups", [])]
+        data["summary"] = dict(data.get("summary", {}), members=len(nodes),
+                               unplaced=sum(1 for n in nodes if not n.get("placed")))
+        snapshot.data = data  # a new value, so the JSON column is written
+        changed += 1
+    session.flush()
+    return changed

@@ -1,5 +1,6 @@
 """Leaving Hearth: deleting an account takes the person out of every future group, frees their
-seats for others, and removes their answers, ties and messages."""
+seats for others, and removes their answers, ties and messages, the copies of their emails and
+their dot in the organisers' match graph. Reports they wrote stay, from "a former member"."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from store.groups.models import (
     SeatStatus,
 )
 from store.groups.offers import free_seat, refill
+from store.insight.snapshots import forget_member
+from store.messages.outbox import forget_messages
 
 __all__ = ["delete_account"]
 
@@ -26,7 +29,9 @@ __all__ = ["delete_account"]
 def delete_account(session: Session, settings: Settings, user: User) -> list[int]:
     """Delete ``user`` and everything that is theirs. Seats they held in live groups are offered
     to others (or the group shrinks or dissolves), and their upcoming event seats go to the
-    waiting list. Returns the occurrences whose groups dissolved and need rematching."""
+    waiting list. Every message stored for them goes with its copy in the outbox folder, and they
+    leave the organisers' match-graph snapshots at once. Returns the occurrences whose groups
+    dissolved and need rematching."""
     now = utcnow()
     rematch: list[int] = []
     seats = session.scalars(
@@ -46,6 +51,8 @@ def delete_account(session: Session, settings: Settings, user: User) -> list[int
                 cancel_signup(session, settings, signup.id, user, now=now)
             except EventError:
                 pass  # already over or cancelled: nothing to free
+    forget_member(session, user.id)
+    forget_messages(session, settings, user.id, user.email)
     session.delete(user)
     session.flush()
     return rematch

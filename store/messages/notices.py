@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from store.accounts.models import User
 from store.messages.models import Attachment, Message, Notice
 from store.messages.outbox import queue_message
+from store.messages.rendering import Rendered
 
 __all__ = ["send_once"]
 
@@ -17,12 +18,12 @@ def send_once(
     key: str,
     user: User,
     *,
-    subject: str,
-    body: str,
+    content: Rendered,
     kind: str = "notice",
     attachments: tuple[Attachment, ...] = (),
 ) -> Message | None:
-    """Queue a message to ``user`` unless one with ``key`` was already sent; returns it or ``None``.
+    """Queue ``content`` (``render(...)``) to ``user`` unless a message with ``key`` was already
+    sent; returns it or ``None``.
 
     Within one unit of work the check and the insert are serialised by the unique key: a racing
     second job fails its commit and is retried, finding the notice there.
@@ -31,5 +32,5 @@ def send_once(
         return None
     session.add(Notice(key=key, user_id=user.id))
     session.flush()
-    return queue_message(session, to_email=user.email, user_id=user.id, subject=subject, body=body,
-                         kind=kind, attachments=attachments)
+    return queue_message(session, to_email=user.email, user_id=user.id, content=content, kind=kind,
+                         attachments=attachments)

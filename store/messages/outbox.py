@@ -1,43 +1,53 @@
-"""The outbox: queueing, reading and delivering messages."""
+"""The outbox: queueing and reading messages, their RFC 5322 form, and the copies in ``instance/outbox/``."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
-import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config import Settings
-from store.core.db import utcnow
+from store.messages.headers import clean_body, fold_header
 from store.messages.models import Attachment, Message
+from store.messages.rendering import Rendered
 
-__all__ = ["queue_message", "messages_for", "build_email", "deliver_pending"]
-
-log = logging.getLogger(__name__)
+__all__ = [
+    "queue_message", "messages_for", "build_email", "copy_path", "write_copy", "remove_copies", "forget_messages",
+]
 
 
 def queue_message(
     session: Session,
     *,
     to_email: str,
-    subject: str,
-    body: str,
+    content: Rendered | None = None,
+    subject: str | None = None,
+    body: str | None = None,
+    html: str | None = None,
     user_id: int | None = None,
     kind: str = "notice",
     attachments: Sequence[Attachment] = (),
 ) -> Message:
-    """Store a message in the outbox (flushes; the caller's unit of work commits)."""
+    """Store a message in the outbox (flushes; the caller's unit of work commits).
+
+    Its words come from ``content`` (``render(...)``, the way every store feature writes) or, for
+    a raw message, from ``subject``, ``body`` and optionally ``html``. The subject is stored as one
+    line and the texts without control characters (which PostgreSQL could not even store).
+    """
+    if content is not None:
+        subject, body, html = content.subject, content.body, content.html
+    if subject is None or body is None:
+        raise TypeError("a message needs content=render(...), or a subject and a body")
     message = Message(
         user_id=user_id,
         to_email=to_email,
-        subject=subject[:200],
-        body=body,
+        subject=fold_header(subject, limit=200),
+        body=clean_body(body),
+        html=clean_body(html) if html is not None else None,
         kind=kind,
         attachments=[dict(a) for a in attachments],
     )
@@ -59,65 +69,69 @@ def messages_for(session: Session, user_id: int, limit: int = 50) -> list[Messag
 
 
 def build_email(message: Message, settings: Settings) -> EmailMessage:
-    """The RFC 5322 form of a stored message, attachments included."""
+    """The RFC 5322 form of a stored message, HTML alternative and attachments included.
+
+    Whatever text was stored, the headers come out as single safe lines (a line break in a
+    subject or an address cannot add a header) and the body can always be encoded.
+    """
     email = EmailMessage()
-    email["From"] = settings.mail_from
-    email["To"] = message.to_email
-    email["Subject"] = message.subject
+    email["From"] = fold_header(settings.mail_from)
+    email["To"] = fold_header(message.to_email)
+    email["Subject"] = fold_header(message.subject)
     email["Date"] = formatdate(message.created_at.timestamp(), usegmt=True)
     email["Message-ID"] = make_msgid(idstring=f"hearth-{message.id}", domain="hearth.localhost")
-    email.set_content(message.body)
+    email.set_content(clean_body(message.body))
+    if message.html:
+        email.add_alternative(clean_body(message.html), subtype="html")
     for item in message.attachments or []:
         maintype, _, subtype = item.get("content_type", "text/plain").partition("/")
         email.add_attachment(
-            item["content"].encode("utf-8"),
-            maintype=maintype,
-            subtype=subtype or "plain",
-            filename=item["filename"],
+            clean_body(item["content"]).encode("utf-8"),
+            maintype=fold_header(maintype) or "text",
+            subtype=fold_header(subtype) or "plain",
+            filename=fold_header(item["filename"]),
         )
     return email
 
 
-def _send_smtp(emails: Iterable[EmailMessage], settings: Settings) -> None:
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if settings.smtp_username:
-            smtp.login(settings.smtp_username, settings.smtp_password)
-        for email in emails:
-            smtp.send_message(email)
+def copy_path(settings: Settings, message: Message) -> Path:
+    """Where the copy of a delivered message is kept: ``instance/outbox/<created>-<id>.eml``."""
+    stamp = message.created_at.strftime("%Y%m%dT%H%M%S")
+    return Path(settings.outbox_path) / f"{stamp}-{message.id:06d}.eml"
 
 
-def deliver_pending(session: Session, settings: Settings, limit: int = 200) -> int:
-    """Copy undelivered messages to ``instance/outbox/`` and send them by SMTP when configured.
+def write_copy(settings: Settings, message: Message, raw: bytes) -> Path:
+    """Keep the sent form of ``message`` in the outbox folder (the development "mail server")."""
+    path = copy_path(settings, message)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)
+    return path
 
-    Safe to run twice: a delivered message is never sent again. Returns how many were delivered.
-    A failed SMTP send is recorded on the message and retried on the next run.
+
+def remove_copies(settings: Settings, messages) -> int:
+    """Delete the outbox folder's copies of ``messages``; returns how many files went."""
+    removed = 0
+    for message in messages:
+        path = copy_path(settings, message)
+        if path.exists():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def forget_messages(session: Session, settings: Settings, user_id: int, email: str) -> int:
+    """Delete every message stored for a person leaving Hearth (by account or address) and the
+    copies kept in the outbox folder, which hold their address and name. Returns how many went.
+
+    The rows are locked first (PostgreSQL), so a delivery run holding one finishes, copy written,
+    before the copies are removed, and no run can take one up afterwards.
     """
-    pending = list(
-        session.scalars(
-            select(Message).where(Message.delivered_at.is_(None)).order_by(Message.id).limit(limit)
-        )
-    )
-    if not pending:
-        return 0
-    folder = Path(settings.outbox_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    delivered = 0
-    for message in pending:
-        email = build_email(message, settings)
-        message.delivery_attempts += 1
-        try:
-            if settings.smtp_host:
-                _send_smtp([email], settings)
-        except (OSError, smtplib.SMTPException) as exc:
-            message.delivery_error = f"{type(exc).__name__}: {exc}"[:300]
-            log.warning("could not send message %s: %s", message.id, message.delivery_error)
-            continue
-        stamp = message.created_at.strftime("%Y%m%dT%H%M%S")
-        (folder / f"{stamp}-{message.id:06d}.eml").write_bytes(bytes(email))
-        message.delivered_at = utcnow()
-        message.delivery_error = None
-        delivered += 1
+    query = select(Message).where(or_(Message.user_id == user_id, Message.to_email == email))
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    messages = list(session.scalars(query))
+    remove_copies(settings, messages)
+    for message in messages:
+        session.delete(message)
     session.flush()
-    return delivered
+    return len(messages)

@@ -83,7 +83,8 @@ class Report(Base):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: ``None`` once the person who wrote it has left Hearth: the report stays for the organisers.
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     reported_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id", ondelete="SET NULL"), index=True, default=None)
     group_id: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -97,7 +98,7 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     reported: Mapped[User] = relationship(foreign_keys=[reported_id])
 
 #: The three-item loneliness scale (Hughes, Waite, Hawkley and Cacioppo, 2004), in plain words.

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from store.accounts.models import User
 from store.centres.models import Centre
+from store.messages import links
 from store.messages.outbox import queue_message
+from store.messages.rendering import render
 from store.social.models import Block, Checkin, Report, SocialError, Tie, _ordered
 
 __all__ = [
@@ -122,13 +124,8 @@ def notify_report(session: Session, settings, report: Report) -> int:
     for organiser in centre.organisers:
         queue_message(
             session, to_email=organiser.email, user_id=organiser.id, kind="report",
-            subject=f"A resident has reported a concern at {centre.name}",
-            body=(
-                f"Hello {organiser.display_name},\n\n"
-                "A resident has sent a report about someone they were grouped with. Please read it "
-                f"and decide what to do:\n{settings.base_url}/organiser/centres/{centre.id}/reports/{report.id}\n\n"
-                "The person reported has not been told.\n"
-            ),
+            content=render("report_received", name=organiser.display_name, centre=centre.name,
+                           report_link=links.report_link(settings, centre.id, report.id)),
         )
     return len(centre.organisers)
 

@@ -51,6 +51,10 @@ def test_recurrence_reads_plainly(db, settings):
     ({"recurrence": "weekly", "repeat_until": date(2028, 12, 1)}, "repeat_until", "a year ahead"),
     ({"tags": ("not_a_tag",)}, "tags", "from the list"),
     ({"title": "  "}, "title", "title"),
+    ({"title": "Lunch\r\nBcc: evil@example.org"}, "title", "on one line"),
+    ({"title": "Lunch\nclub"}, "title", "on one line"),
+    ({"title": "Lunch\x00club"}, "title", "on one line"),
+    ({"venue_name": "Oak\nHall"}, "venue_name", "on one line"),
     ({"kind": "party"}, "kind", "kind"),
     ({"recurrence": "weekly", "repeat_until": date(2027, 3, 9), "skipped_dates": (date(2027, 3, 9),)},
      "skipped_dates", "at least one"),
@@ -63,6 +67,17 @@ def test_bad_event_input_is_explained_and_nothing_is_saved(db, settings, changes
         event_admin.create_event(db, settings, centre=centre, details=details(**changes), by=organiser, now=NOW)
     assert caught.value.field == field and words in str(caught.value)
     assert db.scalar(select(func.count(Event.id))) == before
+
+
+def test_a_line_break_in_an_edited_title_is_refused(db, settings):
+    centre = make_centre(db)
+    organiser = make_organiser(db, centre)
+    event = make_event(db, settings, centre=centre, by=organiser)
+    with pytest.raises(EventError) as caught:
+        event_admin.update_event(db, settings, event, details(title="Lunch\u2028club"), by=organiser, now=NOW)
+    assert caught.value.field == "title"
+    db.refresh(event)
+    assert event.title == "Tuesday lunch club"
 
 
 def test_an_organiser_of_another_centre_cannot_post_or_change(db, settings):

@@ -148,6 +148,14 @@ def test_message_everyone_with_a_seat(db, settings):
     assert signups.message_attendees(db, settings, occurrence, subject="Hi", body="All", include_waitlist=True) == 2
     with pytest.raises(EventError):
         signups.message_attendees(db, settings, occurrence, subject=" ", body="x")
+    before = len(_subjects(db, seated))
+    with pytest.raises(EventError, match="on one line") as caught:
+        signups.message_attendees(db, settings, occurrence, subject="Hi\r\nBcc: evil@example.org", body="x")
+    assert caught.value.field == "subject"
+    with pytest.raises(EventError) as caught:
+        signups.message_attendees(db, settings, occurrence, subject="Hi", body="a\x00b")
+    assert caught.value.field == "body"
+    assert len(_subjects(db, seated)) == before
 
 
 def _run_concurrent_sign_ups(url: str, settings, occurrence_id: int, user_ids: list[int]) -> list[str]:

@@ -181,3 +181,17 @@ def test_duplicate_and_cancel_the_whole_event(client, db, settings):
                            form_path=f"/organiser/events/{event.id}", follow_redirects=True))
     assert "is cancelled. We've told 1 person." in page
     assert "This event has been cancelled" in _text(client.get(f"/events/{event.id}"))
+
+
+def test_a_subject_that_would_add_an_email_header_is_refused(client, db, settings):
+    centre, organiser = _organiser(client, db)
+    event = make_event(db, settings, centre=centre, by=organiser, now=None, start_date=future_day())
+    occurrence = event.occurrences[0]
+    signups.sign_up(db, settings, occurrence.id, make_user(db))
+    path = f"/organiser/events/{event.id}/dates/{occurrence.id}"
+    before = db.scalar(select(func.count(Message.id)))
+    response = post_form(client, path + "/message", {"subject": "Hi\r\nBcc: evil@example.org", "body": "Hello"},
+                         form_path=path)
+    assert response.status_code == 200
+    assert "Please write the subject on one line" in _text(response)
+    assert db.scalar(select(func.count(Message.id))) == before

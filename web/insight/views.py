@@ -208,8 +208,11 @@ def reports(centre_id: int):
     return render_template("insight/reports.html", centre=centre, reports=items, label=_report_label)
 
 
-def _report_label(user) -> str:
-
+def _report_label(user, *, start: bool = False) -> str:
+    """How a report's writer or subject appears to organisers; one who has since left Hearth is
+    "a former member" (``start``: at the start of a line)."""
+    if user is None:
+        return "A former member" if start else "a former member"
     return organiser_label(user, get_profile(db_session(), user.id), _secret())
 
 

@@ -29,6 +29,7 @@ from wtforms.validators import (
 
 from store.events.admin import EventDetails
 from store.events.models import KINDS, RECURRENCES
+from store.messages.headers import has_control_characters
 from store.profiles.taxonomy import DIETARY, INTEREST_GROUPS, LANGUAGES
 from web.events.forms import MultiCheckboxField
 
@@ -125,8 +126,14 @@ class CancelForm(FlaskForm):
     reason = TextAreaField("A short reason for the people signed up (optional)", validators=[Optional(), Length(max=500)])
 
 
+def _one_line(form, field) -> None:
+    """A subject becomes an email header: a line break in it would add headers of its own."""
+    if has_control_characters(field.data or ""):
+        raise ValidationError("Please write the subject on one line, without line breaks or special characters.")
+
+
 class MessageForm(FlaskForm):
-    subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=120)])
+    subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=120), _one_line])
     body = TextAreaField("Message", validators=[DataRequired("Please write a message."), Length(max=4000)])
     include_waitlist = BooleanField("Also send it to people on the waiting list")
 
