@@ -38,23 +38,24 @@ def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None =
         with tracked_run(ctx, kind="match", key=f"occurrence={occurrence_id}", centre_id=centre_id,
                          requested_by_id=requested_by_id) as (session, run):
             run.counts = {"regions": len(regions), "candidates": sum(len(r) for r in regions), "shared_out": True}
-        for index, ids in enumerate(regions):
-            ctx.queue.enqueue("match_region", occurrence_id, ids, index, requested_by_id, mode)
+        for index, members in enumerate(regions):
+            ctx.queue.enqueue("match_region", occurrence_id, members, index, requested_by_id, mode)
         return dict(run.counts)
-    return match_region(ctx, occurrence_id, None, 0, requested_by_id, mode)
+    return match_region(ctx, occurrence_id, regions[0] if regions else [], 0, requested_by_id, mode, shared=False)
 
 
 @job("match_region", retries=3, retry_delay=20)
-def match_region(ctx: JobContext, occurrence_id: int, ids: list[int] | None, index: int = 0,
-                 requested_by_id: int | None = None, mode: str = "new") -> dict:
-    """Match one region's people for one occurrence (``ids`` None: everyone, region by region)."""
+def match_region(ctx: JobContext, occurrence_id: int, members: list[dict], index: int = 0,
+                 requested_by_id: int | None = None, mode: str = "new", shared: bool = True) -> dict:
+    """Match one region's people for one occurrence: ``members`` are the candidate records the
+    plan found (``plan_regions``), so the date's candidates are searched once per run."""
     centre_id = _centre_of(ctx, occurrence_id)
-    key = f"occurrence={occurrence_id}" + (f":region={index}" if ids is not None else "")
+    key = f"occurrence={occurrence_id}" + (f":region={index}" if shared else "")
     with tracked_run(ctx, kind="match", key=key, centre_id=centre_id,
                      requested_by_id=requested_by_id) as (session, run):
         set_progress(session, run, 0.1)
         counts = run_matching(session, ctx.settings, occurrence_id, run_id=run.id, mode=mode, seed=occurrence_id,
-                              only=set(ids) if ids is not None else None)
+                              region=members)
         run.counts = counts
     if counts.get("groups"):
         ctx.queue.enqueue("deliver_outbox")

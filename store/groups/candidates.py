@@ -30,7 +30,7 @@ from store.profiles.taxonomy import new_faces_weight
 
 __all__ = [
     "DEFAULT_TRAVEL_KM", "MATCH_SIZE", "Candidate", "slot_key", "venue_features", "upcoming_slots",
-    "candidates_for",
+    "candidates_for", "eligible", "still_eligible", "matcher_members", "past_groups",
 ]
 
 DEFAULT_TRAVEL_KM = 3.0
@@ -223,7 +223,7 @@ def _prefers_new(profile: Profile) -> float:
         return 0.75
 
 
-def _past_groups(session: Session, user_ids: set[int], since: datetime) -> list[list[int]]:
+def past_groups(session: Session, user_ids: set[int], since: datetime) -> list[list[int]]:
     rows = session.execute(
         select(GroupMember.group_id, GroupMember.user_id)
         .join(Group, GroupMember.group_id == Group.id)
@@ -237,7 +237,7 @@ def _past_groups(session: Session, user_ids: set[int], since: datetime) -> list[
     return [members for members in groups.values() if len(members) > 1]
 
 
-def _members(cands: list[Candidate], blocks: ProfileBlocks) -> Members:
+def matcher_members(cands: list[Candidate], blocks: ProfileBlocks) -> Members:
     ids = [c.user_id for c in cands]
     return Members.from_arrays(
         ids,
@@ -264,7 +264,25 @@ def _within_seats(cands: list[Candidate], free: int, seed: int) -> list[Candidat
     return signed + others[: max(0, free)]
 
 
-def _eligible(session: Session, occurrence: Occurrence, now: datetime, seed: int) -> list[Candidate]:
+def still_eligible(session: Session, occurrence: Occurrence, cands: list[Candidate], now: datetime) -> list[Candidate]:
+    """Of candidates found earlier (by the run that planned the regions), those who may still be
+    offered a group: not placed or declined for this date since, still consenting, not paused, still
+    here. A cheap check on just these people, instead of finding the whole date's candidates again."""
+    if not cands:
+        return []
+    ids = [c.user_id for c in cands]
+    today = to_local(now, occurrence.event.timezone).date()
+    skip = _placed_user_ids(session, occurrence.id) | _declined_user_ids(session, occurrence.id)
+    ok = set(session.scalars(
+        select(Profile.user_id).join(User, Profile.user_id == User.id)
+        .where(Profile.user_id.in_(ids), Profile.include_in_matching.is_(True), User.is_active.is_(True),
+               Profile.paused_until.is_(None) | (Profile.paused_until < today),
+               Profile.organiser_paused_until.is_(None) | (Profile.organiser_paused_until < today))
+    ))
+    return [c for c in cands if c.user_id in ok and c.user_id not in skip]
+
+
+def eligible(session: Session, occurrence: Occurrence, now: datetime, seed: int) -> list[Candidate]:
     free = occurrence.event.capacity - seats_taken(session, occurrence.id)
     return _within_seats(candidates_for(session, occurrence, now=now), free, seed)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -17,9 +18,10 @@ from store.events.signups import lock_occurrence
 from store.groups.candidates import (
     MATCH_SIZE,
     Candidate,
-    _eligible,
-    _members,
-    _past_groups,
+    eligible,
+    matcher_members,
+    past_groups,
+    still_eligible,
     venue_features,
 )
 from store.groups.models import (
@@ -45,15 +47,16 @@ def _regions(cands: list[Candidate], region_size: int) -> list[list[Candidate]]:
 def plan_regions(
     session: Session, occurrence_id: int, *, region_size: int = FANOUT_SIZE, seed: int = 0,
     now: datetime | None = None,
-) -> list[list[int]]:
-    """The candidates of an occurrence split into compact regions (user ids), for sharing a large
-    run out as one task per region. ``run_matching`` without ``only`` uses the same split, so
-    both ways give the same groups."""
+) -> list[list[dict]]:
+    """The candidates of an occurrence, found once and split once into compact regions, for
+    sharing a large run out as one task per region. Each region is a list of plain candidate
+    records (``run_matching(region=...)`` takes one back), so a region's task needs no search of
+    the whole date. ``run_matching`` without ``region`` uses the same split: same groups."""
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None or occurrence.is_cancelled:
         return []
-    cands = _eligible(session, occurrence, now or utcnow(), seed)
-    return [[c.user_id for c in region] for region in _regions(cands, region_size)]
+    cands = eligible(session, occurrence, now or utcnow(), seed)
+    return [[dataclasses.asdict(c) for c in region] for region in _regions(cands, region_size)]
 
 
 def run_matching(
@@ -65,7 +68,7 @@ def run_matching(
     mode: str = "new",
     size: tuple[int, int] = MATCH_SIZE,
     seed: int = 0,
-    only: set[int] | None = None,
+    region: list[dict] | None = None,
     region_size: int = FANOUT_SIZE,
     now: datetime | None = None,
     progress: Callable | None = None,
@@ -73,19 +76,18 @@ def run_matching(
     """Form groups for one occurrence among the people not yet placed, and offer them.
 
     Large candidate sets are matched region by region (compact regions of at most
-    ``region_size``); ``only`` restricts the run to one region's people, as a fanned-out task
-    does. Safe to run twice: people already holding an offer or a seat are not candidates again,
+    ``region_size``); ``region`` (one of ``plan_regions``'s) restricts the run to that region's
+    people, as a fanned-out task does, checking only that they may still be offered a group. Safe to run twice: people already holding an offer or a seat are not candidates again,
     so a second run for the same occurrence creates nothing new. Returns counts for the run record.
     """
     now = now or utcnow()
     occurrence = lock_occurrence(session, occurrence_id)  # one run per occurrence at a time
     if occurrence is None or occurrence.is_cancelled or occurrence.starts_at <= now:
         return {"candidates": 0, "groups": 0, "offered": 0, "unplaced": 0, "skipped": "not open"}
-    cands = _eligible(session, occurrence, now, seed)
-    if only is not None:
-        regions = [[c for c in cands if c.user_id in only]]
+    if region is not None:
+        regions = [still_eligible(session, occurrence, [Candidate(**c) for c in region], now)]
     else:
-        regions = _regions(cands, region_size)
+        regions = _regions(eligible(session, occurrence, now, seed), region_size)
     counts = {"candidates": sum(len(r) for r in regions), "groups": 0, "offered": 0, "unplaced": 0,
               "regions": len(regions)}
     objectives = []
@@ -107,13 +109,13 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
     if len(cands) < size[0]:
         return 0, 0, None
     blocks = profile_blocks(session, [c.user_id for c in cands])
-    members = _members(cands, blocks)
+    members = matcher_members(cands, blocks)
     ids = set(members.ids)
     event = occurrence.event
     venue = Venues.from_arrays([event.place_name], [event.point[0]], [event.point[1]], [venue_features(event)])
     grouping = form_groups(
         members, size=size, mode=mode, ties=tie_pairs(session, ids), blocks=blocked_pairs(session),
-        past_groups=_past_groups(session, ids, now - timedelta(days=120)), venues=venue, seed=seed,
+        past_groups=past_groups(session, ids, now - timedelta(days=120)), venues=venue, seed=seed,
         progress=progress,
     )
     placed = formed = 0

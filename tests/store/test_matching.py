@@ -162,9 +162,33 @@ def test_a_run_shared_out_by_region_gives_the_same_groups(db, settings, world):
     assert whole["regions"] == 3 and groups() == []
     regions = plan_regions(db, occurrence.id, region_size=5, seed=7)
     assert len(regions) == 3 and sorted(len(r) for r in regions) == [4, 4, 4]
-    for ids in regions:
-        run_matching(db, settings, occurrence.id, only=set(ids), seed=7)
+    for region in regions:
+        run_matching(db, settings, occurrence.id, region=region, seed=7)
     assert groups() == one_run and len(one_run) == 3
+
+
+def test_a_region_task_rechecks_only_its_own_people(db, settings, world):
+    """A region's task takes the candidates the plan found, and drops only those who can no
+    longer be offered a group (paused since); it never searches the whole date again."""
+    import store.groups.matching as matching_module
+    from store.groups.matching import plan_regions
+    from store.groups.membership import save_profile_step
+
+    _, _, _, occurrence = world
+    people = [make_resident(db) for _ in range(6)]
+    [region] = plan_regions(db, occurrence.id)
+    save_profile_step(db, settings, people[0].id, "needs", {"include_in_matching": False, "show_first_name": True,
+                                                             "paused_until": None})
+    calls = []  # count whole-date searches: there must be none in a region's task
+    original = matching_module.eligible
+    matching_module.eligible = lambda *a, **k: calls.append(a) or original(*a, **k)
+    try:
+        counts = run_matching(db, settings, occurrence.id, region=region)
+    finally:
+        matching_module.eligible = original
+    assert calls == [] and counts["candidates"] == 5
+    assert people[0].id not in {s.user_id for g in db.scalars(select(Group)) for s in g.seats}
+
 
 
 def test_pausing_takes_back_unanswered_offers(db, settings, world):
