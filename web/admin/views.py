@@ -14,13 +14,12 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from store.accounts import operations as accounts
 from store.centres import organisers
 from store.centres.models import Centre, Invitation
 from store.centres.operations import create_centre
 from web.access import admin_required
 from web.admin.forms import CentreForm, InviteForm
-from web.db import db_session, enqueue_after_commit
+from web.db import attempt, db_session, enqueue_after_commit
 
 __all__ = ["bp"]
 
@@ -36,7 +35,7 @@ def centres():
         if (form.lat.data is None) != (form.lon.data is None):
             form.lon.errors.append("Please give both latitude and longitude, or neither.")
         else:
-            try:
+            with attempt() as done:
                 centre = create_centre(
                     session,
                     name=form.name.data,
@@ -45,9 +44,8 @@ def centres():
                     lat=form.lat.data,
                     lon=form.lon.data,
                 )
-            except accounts.AccountError as exc:
-                session.rollback()
-                form.name.errors.append(str(exc))
+            if not done:
+                form.name.errors.append(done.message)
             else:
                 if centre.lat is None and centre.address:
                     enqueue_after_commit("geocode_pending")

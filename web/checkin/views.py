@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from store.social.models import CHECKIN_ANSWERS, SocialError
+from store.social.models import CHECKIN_ANSWERS
 from store.social.operations import checkin_trend, record_checkin
 from web.checkin.forms import CheckinForm
-from web.db import db_session
+from web.db import attempt, db_session
 
 __all__ = ["bp"]
 
@@ -21,12 +21,11 @@ def checkin():
     form = CheckinForm()
     session = db_session()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             record_checkin(session, current_user, companionship=int(form.companionship.data),
                            left_out=int(form.left_out.data), isolated=int(form.isolated.data),
                            follow_up_consent=form.follow_up.data)
-        except (SocialError, ValueError):
-            session.rollback()
+        if not done:
             flash("Please choose one of the three answers for each question.", "warning")
         else:
             flash("Thank you. However you're feeling, you're welcome at any of the centre's events.", "success")

@@ -23,7 +23,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from store.groups.membership import save_profile_step
 from store.places.geocoding import AmbiguousPlace, GeocodingError, Place
 from store.profiles import taxonomy as tx
-from store.profiles.answers import STEP_TITLES, STEPS, ProfileError
+from store.profiles.answers import STEP_TITLES, STEPS
 from store.profiles.homes import (
     TOWN_PRECISION_M,
     confirm_home,
@@ -168,11 +168,10 @@ def where_confirm():
     form = LocationConfirmForm()
     form.neighbourhood.choices = [_NONE_OF_THESE] + [(h.name, h.name) for h in neighbourhood_choices(db_session(), place)]
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             profile = confirm_home(db_session(), current_user.id, place, form.neighbourhood.data)
-        except ProfileError as exc:
-            db_session().rollback()
-            form.neighbourhood.errors = list(exc.problems.values())
+        if not done:
+            form.neighbourhood.errors = list(getattr(done.error, "problems", {"": done.message}).values())
         else:
             flash(f"Thank you. Hearth keeps only “{profile.place_label}”: nobody sees your address.", "success")
             return _after_saving("where")
