@@ -16,7 +16,7 @@ from store.centres.models import Centre
 from store.places.points import haversine_km
 from store.profiles.models import Profile
 
-__all__ = ["AREA_KM", "pseudonym", "organiser_label", "organiser_pause_words", "area_profiles"]
+__all__ = ["AREA_KM", "pseudonym", "organiser_label", "organiser_pause_words", "organiser_pauses", "area_profiles"]
 
 #: Residents whose (coarse) home is within this distance of a centre are in its area.
 AREA_KM = 6.0
@@ -43,6 +43,15 @@ def organiser_pause_words(profile: Profile | None, today: date) -> str | None:
     if until is None or until < today:
         return None
     return f"Paused until {until.day} {until:%B %Y}"
+
+
+def organiser_pauses(session: Session, user_ids, today: date) -> dict[int, str]:
+    """``organiser_pause_words`` for many people at once: ``{user id: "Paused until ..."}``."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = session.scalars(select(Profile).where(Profile.user_id.in_(ids), Profile.organiser_paused_until >= today))
+    return {p.user_id: organiser_pause_words(p, today) for p in rows}
 
 
 def area_profiles(session: Session, centre: Centre, *, km: float = AREA_KM) -> list[tuple[User, Profile]]:

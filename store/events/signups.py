@@ -29,6 +29,7 @@ from store.events.models import (
 )
 from store.events.notices import notify_from_centre, notify_promoted, notify_signed_up
 from store.events.times import describe_time, to_local
+from store.events.words import organiser_seat_words
 from store.messages.headers import has_control_characters
 from store.profiles.models import Profile
 
@@ -301,7 +302,7 @@ def roster_csv(session: Session, settings: Settings, occurrence: Occurrence) -> 
         stamp = signup.confirmed_at or signup.waitlisted_at or signup.created_at
         writer.writerow([
             _cell(names[signup.user_id]),
-            signup.label,
+            organiser_seat_words(signup),
             place if signup.status == SignupStatus.WAITLISTED else "",
             to_local(stamp, tz).strftime("%Y-%m-%d %H:%M"),
             to_local(signup.checked_in_at, tz).strftime("%Y-%m-%d %H:%M") if signup.checked_in_at else "",

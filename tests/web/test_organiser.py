@@ -132,7 +132,7 @@ def test_sign_up_list_check_in_csv_message_and_cancel(client, db, settings):
     path = f"/organiser/events/{event.id}/dates/{occurrence.id}"
     page = _text(client.get(path))
     assert "Maud" in page and "Jones" not in page and "Winston" not in page and "Neighbour " in page
-    assert "Waiting list, number 1" in page
+    assert "Waiting list (number 1)" in page
     csv_text = client.get(path + "/sign-ups.csv").get_data(as_text=True)
     assert csv_text.splitlines()[1].startswith("Maud,Has a seat")
     page = _text(post_form(client, path + "/message", {"subject": "Parking", "body": "Use the back gate."},

@@ -15,12 +15,14 @@ from flask import (
 )
 from flask_login import current_user
 
+from store.centres.area import organiser_pauses
 from store.centres.models import Centre
 from store.core.db import utcnow
 from store.events import admin as event_admin
 from store.events import models as event_models
 from store.events import signups
 from store.events.models import Event, EventError, Occurrence, SignupStatus
+from store.events.words import organiser_seat_words
 from store.groups import dates as group_dates
 from web.access import organiser_required
 from web.db import attempt, db_session
@@ -198,7 +200,8 @@ def date(event_id: int, occurrence_id: int):
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
                            taken=sum(1 for s in rows if s.status in event_models.TAKES_SEAT), now=utcnow(),
-                           statuses=SignupStatus)
+                           statuses=SignupStatus, seat_words=organiser_seat_words,
+                           pauses=organiser_pauses(db_session(), [r.user_id for r in rows], utcnow().date()))
 
 
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/check-in/<int:signup_id>", methods=["POST"])
@@ -255,7 +258,8 @@ def message(event_id: int, occurrence_id: int):
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=form, cancel_form=CancelForm(), button=ButtonForm(),
                            taken=sum(1 for s in rows if s.status in event_models.TAKES_SEAT), now=utcnow(),
-                           statuses=SignupStatus)
+                           statuses=SignupStatus, seat_words=organiser_seat_words,
+                           pauses=organiser_pauses(db_session(), [r.user_id for r in rows], utcnow().date()))
 
 
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/cancel", methods=["POST"])
