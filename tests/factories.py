@@ -77,7 +77,7 @@ HYDE_PARK = (53.8113, -1.5660)
 
 
 def make_event(session, settings, centre, organiser, *, days_ahead: int = 3, kind: str = "meal",
-               capacity: int = 20, title: str = "Friday supper", hour: int = 18, **details):
+               capacity: int = 20, title: str = "Friday supper", hour: int = 18, tags=("cooking",), **details):
     """A one-off event at the centre, ``days_ahead`` days from now (local time), with its occurrence."""
     from datetime import date, time, timedelta
 
@@ -86,7 +86,7 @@ def make_event(session, settings, centre, organiser, *, days_ahead: int = 3, kin
     day = date.today() + timedelta(days=days_ahead)
     event = create_event(session, settings, centre=centre, by=organiser, details=EventDetails(
         title=title, kind=kind, start_date=day, start_time=time(hour, 0), end_time=time(hour + 2, 0),
-        description="Good food and good company.", tags=("cooking",), capacity=capacity, **details))
+        description="Good food and good company.", tags=tuple(tags), capacity=capacity, **details))
     return event, event.occurrences[0]
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.defaults import TRAVEL_KM
 from matcher.graph import build_member_graph, graph_metrics
 from matcher.groups import Members
 from store.centres.area import area_profiles, organiser_label
@@ -126,7 +127,7 @@ def build_snapshot(
         ids, [p.home_lat for _, p in people], [p.home_lon for _, p in people],
         blocks.interests(ids) if ids else np.zeros((0, 1)),
         values=blocks.values(ids) if ids else None,
-        travel_km=[p.travel_km or 3.0 for _, p in people],
+        travel_km=[p.travel_km or TRAVEL_KM for _, p in people],
     )
     idset = set(ids)
     ties = tie_pairs(session, idset)

@@ -20,12 +20,9 @@ from matcher.ranking import (
     Member,
     Recommendation,
 )
-from matcher.ranking_signals import (
-    haversine_km,
-    mmr_select,
-    personalized_pagerank,
-    time_slot,
-)
+from matcher.compat import haversine_km
+from matcher.ranking_signals import mmr_select, personalized_pagerank
+from matcher.slots import time_slot
 
 T0 = datetime(2026, 5, 4, 18, 0, tzinfo=timezone.utc)  # a Monday evening
 

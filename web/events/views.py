@@ -26,7 +26,7 @@ from store.events import calendars, signups
 from store.events import models as event_models
 from store.events.models import Event, EventError, Occurrence
 from store.events.search import EventQuery, search_events
-from store.places.points import haversine_km
+from store.places.points import distance_km
 from store.profiles.operations import get_profile, home_point
 from web.db import database, db_session
 from web.events.display import event_json_ld, init_filters
@@ -148,7 +148,7 @@ def event(event_id: int):
         origin = home_point_of(current_user.id)
         if origin:
 
-            distance = haversine_km(origin, item.point)
+            distance = distance_km(origin, item.point)
     my_name = None
     if current_user.is_authenticated:
 

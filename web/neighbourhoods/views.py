@@ -24,7 +24,7 @@ from store.places.neighbourhoods import (
     remove_neighbourhood,
     set_neighbourhood,
 )
-from store.places.points import PlaceDataError, haversine_km
+from store.places.points import PlaceDataError, distance_km
 from web.access import organiser_required
 from web.db import db_session
 from web.neighbourhoods.forms import NeighbourhoodForm, RemoveForm, UploadForm
@@ -60,7 +60,7 @@ def index():
 
 def _page(centre: Centre, form: NeighbourhoodForm | None = None, upload: UploadForm | None = None, status: int = 200):
     hoods = neighbourhoods_of(db_session(), centre)
-    distances = {h.id: haversine_km((h.lat, h.lon), (centre.lat, centre.lon)) if centre.lat is not None else None
+    distances = {h.id: distance_km((h.lat, h.lon), (centre.lat, centre.lon)) if centre.lat is not None else None
                  for h in hoods}
     return render_template("neighbourhoods/centre.html", centre=centre, hoods=hoods, distances=distances,
                            form=form or NeighbourhoodForm(formdata=None), upload=upload or UploadForm(formdata=None),
