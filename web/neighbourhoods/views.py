@@ -14,9 +14,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from store.centres.models import Centre
+from store.centres.organisers import centres_run_by
 from store.places.geocoding import GeocodingError, geocode
 from store.places.neighbourhoods import (
     load_neighbourhoods,
@@ -37,9 +37,7 @@ _TOO_ROUGH_M = 5000
 
 
 def _centres() -> list[Centre]:
-    if current_user.is_admin:
-        return list(db_session().scalars(select(Centre).order_by(Centre.name)))
-    return sorted(current_user.centres, key=lambda c: c.name)
+    return centres_run_by(db_session(), current_user)
 
 
 def _centre(centre_id: int) -> Centre:
