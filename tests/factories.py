@@ -100,6 +100,7 @@ def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=
     from store.places.geocoding import Place
     from store.profiles.homes import confirm_home
     from store.profiles.operations import save_step
+    from store.profiles.vectors import refit_if_due
 
     user = make_user(session, name=name, email=email)
     n = user.id
@@ -112,6 +113,7 @@ def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=
                                              "travel_km": travel_km})
     save_step(session, user.id, "needs", {"include_in_matching": consent, "show_first_name": show_name,
                                            "paused_until": paused_until})
+    refit_if_due(session)  # what the refit job does after a page saves
     return user
 
 

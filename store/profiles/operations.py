@@ -66,7 +66,8 @@ def next_step(profile: Profile | None, after: str | None = None) -> str | None:
 
 def save_step(session: Session, user_id: int, step: str, answers: Mapping[str, Any], *,
               today: date | None = None) -> Profile:
-    """Check and save one page of the questionnaire, then refresh the profile's vector.
+    """Check and save one page of the questionnaire, then refresh the profile's vector with the
+    stored vectorizer (cheap; nothing is fitted here: see ``store.profiles.vectors.refit_due``).
 
     The answers replace that page's earlier answers. Raises
     :class:`store.profile_answers.ProfileError` (and changes nothing) if any answer is invalid.

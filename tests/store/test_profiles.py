@@ -31,6 +31,8 @@ from store.profiles.operations import (
 from store.profiles.vectors import (
     current_vectorizer,
     load_vectors,
+    refit_due,
+    refit_if_due,
     refit_vectors,
     vector_of,
 )
@@ -134,6 +136,7 @@ def test_answers_are_saved_page_by_page(db):
 def test_bad_answers_leave_the_profile_as_it_was(db, step, answers, field):
     user = make_user(db)
     save_step(db, user.id, "interests", {"interests": ["chess"]})
+    refit_if_due(db)
     before = bytes(get_profile(db, user.id).vector)
     with pytest.raises(ProfileError) as error:
         save_step(db, user.id, step, answers)
@@ -158,6 +161,8 @@ def test_matching_only_includes_those_who_said_yes_and_are_not_paused(db):
 def test_saving_refreshes_the_vector_with_its_version(db):
     user = make_user(db)
     profile = save_step(db, user.id, "interests", {"interests": ["chess"], "about": "board games"})
+    assert vector_of(profile) is None and refit_due(db)  # nothing fitted by a save, not even the first
+    assert refit_if_due(db) and not refit_due(db)
     first = vector_of(profile)
     assert profile.vector_version == current_vectorizer(db).version
     assert np.isclose(np.linalg.norm(first), 1.0)
@@ -255,15 +260,19 @@ def test_valid_answers_round_trip(interests, values):
     assert clean_step("values", {"value_answers": values})["value_answers"] == dict(sorted(values.items()))
 
 
-def test_a_young_vectorizer_refits_as_profiles_double(db):
+def test_a_young_vectorizer_is_due_a_refit_as_profiles_double(db):
     users = [make_user(db) for _ in range(4)]
     save_step(db, users[0].id, "interests", {"interests": ["chess"]})
+    assert refit_if_due(db)
     first = current_vectorizer(db).version
     save_step(db, users[1].id, "interests", {"interests": ["walking"], "about": "walks by the river"})
+    assert current_vectorizer(db).version == first and refit_due(db)  # the save itself fits nothing
+    assert refit_if_due(db)
     second = current_vectorizer(db).version
     assert second != first
     assert {p.vector_version for p in db.scalars(select(Profile))} == {second}  # everyone recomputed
     save_step(db, users[2].id, "interests", {"interests": ["yoga"]})
-    assert current_vectorizer(db).version == second  # 3 < 2 x 2: no refit yet
+    assert not refit_due(db)  # 3 < 2 x 2: no refit yet
+    assert get_profile(db, users[2].id).vector_version == second  # the stored vectorizer transformed it
     save_step(db, users[3].id, "interests", {"interests": ["baking"]})
-    assert current_vectorizer(db).version != second
+    assert refit_if_due(db) and current_vectorizer(db).version != second
