@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from bench.meetup import Dataset, load_bozeman, load_la
-from bench.ranking import K, in_tuning_half, queries
+from bench.ranking import RANKER_PARAMS, K, in_tuning_half, queries
 from bench.report import data_dir
 from matcher.ranking import DEFAULT_WEIGHTS, SIGNALS, Attendance, EventRanker
 from matcher.ranking_query import score_candidates
@@ -36,7 +36,7 @@ def collect(data: Dataset, q, *, signups: bool, **params) -> list[tuple[np.ndarr
     """
     attendance = data.attendance if signups else [Attendance(a.member_id, a.event_id)
                                                   for a in data.attendance]
-    ranker = EventRanker(**params).fit(data.events, attendance, data.members)
+    ranker = EventRanker(**{**RANKER_PARAMS, **params}).fit(data.events, attendance, data.members)
     out = []
     for row in q.itertuples(index=False):
         as_of = datetime.fromtimestamp(row.as_of, tz=timezone.utc)

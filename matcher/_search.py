@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher._local import NEG, group_values, local_search, value as _value
+from matcher._local import NEG, group_values, local_search
+from matcher._local import value as _value
 from matcher._rules import BIG, Rules
 
 __all__ = ["group_values", "total_value", "construct", "fill", "solve"]

@@ -8,7 +8,7 @@ members (``--members``, required)
     tags such as ``family;tradition``), ``availability`` (slot labels, e.g. ``sat-am;sun-pm``),
     ``travel_km`` (how far the member will go; empty = no limit), ``needs`` (tags a venue must
     offer, e.g. ``step_free;vegan``), ``placed_before`` (``yes``/``no``, ``1``/``0``),
-    ``prefers_new`` (0 to 1, default 0.75).
+    ``prefers_new`` (0 to 1, default 0.75: ``matcher.defaults.PREFERS_NEW``).
 ties (``--ties``)
     ``a``, ``b`` (member ids) and optional ``strength`` (default 1; negative = would not meet again).
 blocks (``--blocks``)
@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from matcher.csvio import InputError, parse_float, parse_floats, parse_list, progress, read_rows
+from matcher.defaults import GROUP_SIZE, PREFERS_NEW
 from matcher.groups import form_groups
 from matcher.members import Members, Venues
 
@@ -184,7 +185,7 @@ def load_members(path: str) -> Members:
         col("id"), col("lat"), col("lon"), interests, values=values, availability=availability,
         travel_km=[np.inf if t is None else t for t in col("travel_km")], needs=col("needs"),
         placed_before=[bool(p) for p in col("placed_before")],
-        prefers_new=[0.75 if p is None else p for p in col("prefers_new")],
+        prefers_new=[PREFERS_NEW if p is None else p for p in col("prefers_new")],
         interest_names=names, value_names=value_names)
 
 
@@ -268,7 +269,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--blocks", metavar="FILE", help="blocks CSV: a,b")
     p.add_argument("--past-groups", metavar="FILE", help="past groups CSV: group_id,member_id")
     p.add_argument("--venues", metavar="FILE", help="venues CSV: id,lat,lon[,features]")
-    p.add_argument("--size", type=parse_size, default=(4, 8), metavar="MIN-MAX",
+    p.add_argument("--size", type=parse_size, default=GROUP_SIZE, metavar="MIN-MAX",
                    help="group size range (default 4-8)")
     p.add_argument("--distance-weight", type=float, default=0.05, metavar="LAMBDA",
                    help="satisfaction lost per km of mean distance to group-mates (default 0.05)")

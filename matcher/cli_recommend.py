@@ -10,7 +10,7 @@ from typing import Any
 
 from matcher.csvio import InputError, parse_float, parse_list, parse_time, progress, read_rows
 from matcher.ranking import Attendance, Event, EventRanker, Member
-from matcher.ranking_signals import SLOTS
+from matcher.slots import SLOTS
 
 __all__ = ["register", "run", "load_members", "load_events", "load_attendance"]
 

@@ -9,6 +9,10 @@ Compatibility of two members is the mean of the parts both of them have:
 
 With interest vectors only, compatibility is exactly the cosine of the interest vectors. Pairs
 with no part in common have compatibility 0.
+
+Distances: :func:`haversine_km` is Hearth's one distance function (great circle, mean Earth
+radius), for the matcher, the store and every page; :func:`distance_km` is the same formula for
+two ``(lat, lon)`` points, and :func:`haversine_matrix` all pairs at once.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import numpy as np
 __all__ = [
     "EARTH_RADIUS_KM",
     "haversine_km",
+    "distance_km",
     "haversine_matrix",
     "unit_rows",
     "cosine_matrix",
@@ -55,6 +60,17 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     dl = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
     a = np.sin(dp / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2.0) ** 2
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two ``(lat, lon)`` points: :func:`haversine_km` for one pair.
+
+    Examples
+    --------
+    >>> round(distance_km((53.8195, -1.5775), (53.8113, -1.5660)), 2)
+    1.18
+    """
+    return float(haversine_km(a[0], a[1], b[0], b[1]))
 
 
 def haversine_matrix(lat, lon, lat2=None, lon2=None) -> np.ndarray:

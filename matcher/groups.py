@@ -26,6 +26,7 @@ from matcher._outcome import Group, Grouping, build_grouping, groups_of
 from matcher._regions import bisect_regions
 from matcher._rules import BIG, Rules, centroid
 from matcher._search import solve
+from matcher.defaults import GROUP_SIZE
 from matcher.members import History, Members, Venues, make_history
 from matcher.objective import MODES, pair_weights, social_pairs
 
@@ -114,7 +115,7 @@ def _quiet(items, total, label):
 def form_groups(
     members: Members,
     *,
-    size: tuple[int, int] = (4, 8),
+    size: tuple[int, int] = GROUP_SIZE,
     distance_weight: float = 0.05,
     mode: str = "new",
     ties: Iterable[tuple] | None = None,
@@ -133,7 +134,7 @@ def form_groups(
     members : Members
         The members available for the slot.
     size : (int, int)
-        Smallest and largest group size, inclusive (default 4 to 8).
+        Smallest and largest group size, inclusive (default ``matcher.defaults.GROUP_SIZE``, 4 to 8).
     distance_weight : float
         ``lam``: satisfaction lost per km of mean distance to group-mates (default 0.05).
     mode : {"new", "deepen"}

@@ -7,6 +7,8 @@ from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
+from matcher.defaults import PREFERS_NEW
+
 __all__ = ["Members", "Venues", "History", "make_history"]
 
 
@@ -60,7 +62,8 @@ class Members:
     placed_before : array_like of bool, optional
         Whether the member has been in a group before; those never placed are placed first.
     prefers_new : array_like of float in [0, 1], optional
-        How much the member wants new faces rather than familiar ones (default 0.75).
+        How much the member wants new faces rather than familiar ones (default
+        ``matcher.defaults.PREFERS_NEW``, 0.75).
     interest_names, value_names : sequence of str, optional
         Column names used in plain-language reasons.
 
@@ -126,7 +129,7 @@ class Members:
         if (travel < 0).any():
             raise ValueError("travel_km must not be negative")
         placed = _column(placed_before, n, False, bool, "placed_before")
-        prefers = np.clip(_column(prefers_new, n, 0.75, float, "prefers_new"), 0.0, 1.0)
+        prefers = np.clip(_column(prefers_new, n, PREFERS_NEW, float, "prefers_new"), 0.0, 1.0)
         names = tuple(interest_names) if interest_names is not None else None
         vnames = tuple(value_names) if value_names is not None else None
         return cls(ids, lat, lon, interests, values, availability, travel, _as_needs(needs, n),

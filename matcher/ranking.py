@@ -10,10 +10,12 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from matcher.defaults import TRAVEL_KM
 from matcher.ranking_features import ContentModel
 from matcher.ranking_query import score_candidates
 from matcher.ranking_reasons import explain
-from matcher.ranking_signals import SLOTS, mmr_select, time_slot
+from matcher.ranking_signals import mmr_select
+from matcher.slots import SLOTS, time_slot
 
 __all__ = ["Event", "Member", "Attendance", "Recommendation", "EventRanker", "SIGNALS",
            "DEFAULT_WEIGHTS"]
@@ -134,7 +136,8 @@ class EventRanker(BaseEstimator):
     half_life_days : float
         Recency half-life for the member's history and for ties.
     travel_km : float
-        Distance at which the distance signal halves when the member gives no travel limit.
+        Distance at which the distance signal halves when the member gives no travel limit
+        (default ``matcher.defaults.TRAVEL_KM``, the travel range matching assumes too).
     soon_days : float
         Days until the start at which the ``soon`` signal halves.
     interest_weight : float
@@ -158,7 +161,7 @@ class EventRanker(BaseEstimator):
     """
 
     def __init__(self, weights: Mapping[str, float] | None = None, *, half_life_days: float = 180.0,
-                 travel_km: float = 10.0, soon_days: float = 30.0, interest_weight: float = 1.0,
+                 travel_km: float = TRAVEL_KM, soon_days: float = 30.0, interest_weight: float = 1.0,
                  tag_weight: float = 1.0, pagerank_alpha: float = 0.85, mmr_lambda: float = 0.95):
         self.weights = weights
         self.half_life_days = half_life_days
@@ -231,13 +234,14 @@ class EventRanker(BaseEstimator):
 
     # ------------------------------------------------------------------ ranking
     def rank(self, member_id: str, candidate_event_ids: Iterable[str] | None = None, k: int = 10,
-             *, as_of: datetime | None = None) -> list[Recommendation]:
+             *, as_of: datetime | None = None, say_when: bool = True) -> list[Recommendation]:
         """The top ``k`` events for a member, best first, each with its score and reason.
 
         Only events starting at or after ``as_of`` are ranked (all events when it is None), and
         only attendance of events that started before ``as_of``, or sign-ups made before it, is
         used. Events the member already attends are left out. ``candidate_event_ids`` (default:
-        every event) narrows the choice; an unknown id raises ``KeyError``.
+        every event) narrows the choice; an unknown id raises ``KeyError``. With ``say_when``
+        False the reasons never say how soon an event is (for reasons stored and read later).
 
         Examples
         --------
@@ -273,7 +277,7 @@ class EventRanker(BaseEstimator):
             signals["relevance"] = float(relevance[i])
             detail = scored["detail"](i)
             out.append(Recommendation(self.events_[cand[i]].id, score,
-                                      explain(detail, _above_neutral(contributions, signals)),
+                                      explain(detail, _above_neutral(contributions, signals), say_when=say_when),
                                       signals))
         return out
 

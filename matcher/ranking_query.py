@@ -8,8 +8,10 @@ from typing import Any, Iterable
 import numpy as np
 from scipy import sparse
 
+from matcher.compat import haversine_km
 from matcher.ranking_features import weighted_location
-from matcher.ranking_signals import SLOTS, haversine_km, personalized_pagerank, recency_weights
+from matcher.ranking_signals import personalized_pagerank, recency_weights
+from matcher.slots import SLOTS, days_until
 
 __all__ = ["score_candidates"]
 
@@ -22,6 +24,12 @@ def _timestamp(as_of: datetime | None) -> float:
     if as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=timezone.utc)
     return as_of.timestamp()
+
+
+def _calendar_days(start: datetime, as_of: datetime) -> int:
+    """Calendar days until ``start`` on its own wall clock (naive times are UTC, as everywhere here)."""
+    aware = start if start.tzinfo is not None else start.replace(tzinfo=timezone.utc)
+    return days_until(aware, as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=timezone.utc))
 
 
 def _candidates(r, ids: Iterable[str] | None, t: float, own: np.ndarray) -> np.ndarray:
@@ -195,7 +203,7 @@ def score_candidates(r, member_id: str, candidate_ids: Iterable[str] | None,
             "host_visits": int(host_n[host]) if host >= 0 and nh else 0,
             "host": r.events_[e].host,
             "going": int(going[e]),
-            "days": float(days[i]) if np.isfinite(t) else None,
+            "days": _calendar_days(r.events_[e].start, as_of) if np.isfinite(t) else None,
         }
 
     out["detail"] = detail

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Mapping, Sequence
 
-from matcher.ranking_signals import slot_label
+from matcher.slots import slot_label, when_words
 
 __all__ = ["explain", "join_words"]
 
@@ -28,19 +28,23 @@ def _people(n: int, what: str) -> str:
     return f"{n} {'person' if n == 1 else 'people'} {what} {'is' if n == 1 else 'are'} going"
 
 
-def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) -> str:
+def explain(detail: Mapping[str, object], contributions: Mapping[str, float], *, say_when: bool = True) -> str:
     """Write the reason for one recommendation.
 
     Parameters
     ----------
     detail : mapping
-        Facts about the member and the event: ``distance_km`` (float or None), ``location_inferred``
-        (bool), ``topics`` (list of str), ``slot`` (str), ``time_source`` ("availability"
-        or None), ``days`` (until the start), ``ties_going``, ``host_visits``, ``going`` (int),
-        ``host`` (str or None).
+        Facts about the member and the event: ``distance_km`` (float or None),
+        ``location_inferred`` (bool), ``topics`` (list of str), ``slot`` (str), ``time_source``
+        ("availability" or None), ``days`` (calendar days until the start, on the event's own
+        clock: :func:`matcher.slots.days_until`), ``ties_going``, ``host_visits``, ``going``
+        (int), ``host`` (str or None).
     contributions : mapping of str to float
         Each signal's weighted contribution to the score; the strongest ones are mentioned first,
         and a signal with no contribution is not mentioned.
+    say_when : bool
+        Whether the reason may say how soon the event is ("coming up in 3 days"). A reason that
+        is stored and read on later days should not: the page works "in N days" out as it is shown.
 
     Returns
     -------
@@ -53,6 +57,10 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
     >>> explain({"distance_km": 1.2, "topics": ["walking", "cooking"], "ties_going": 3},
     ...         {"distance": 0.3, "content": 0.2, "ties": 0.1})
     "Close to you (1.2 km) and about walking and cooking; 3 people you've met are going."
+    >>> explain({"topics": ["walking"], "days": 3}, {"content": 0.2, "soon": 0.1})
+    'About walking; coming up in 3 days.'
+    >>> explain({"topics": ["walking"], "days": 3}, {"content": 0.2, "soon": 0.1}, say_when=False)
+    'About walking.'
     >>> explain({}, {})
     'An upcoming event you have not tried yet.'
     """
@@ -74,9 +82,8 @@ def explain(detail: Mapping[str, object], contributions: Mapping[str, float]) ->
     if c("time") > 0 and slot and detail.get("time_source"):
         about.append((c("time"), f"on {slot_label(str(slot))}, when you're free"))
     days = detail.get("days")
-    if c("soon") > 0 and days is not None and float(days) < 7:
-        when = "today" if days < 1 else ("tomorrow" if days < 2 else f"in {int(days)} days")
-        about.append((c("soon"), f"coming up {when}"))
+    if say_when and c("soon") > 0 and days is not None and float(days) < 7:
+        about.append((c("soon"), f"coming up {when_words(int(days))}"))
     host_visits = int(detail.get("host_visits") or 0)
     if c("host") > 0 and host_visits > 0:
         host = detail.get("host")

@@ -1,84 +1,16 @@
-"""Building blocks of event ranking: distance, time slots, recency decay, graph walks and MMR."""
+"""Building blocks of event ranking: recency decay, graph walks and MMR.
+
+Distances come from :mod:`matcher.compat` and time slots from :mod:`matcher.slots`, the one home of each.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse
 
-__all__ = [
-    "WEEKDAYS",
-    "DAY_PARTS",
-    "SLOTS",
-    "haversine_km",
-    "time_slot",
-    "slot_label",
-    "recency_weights",
-    "personalized_pagerank",
-    "mmr_select",
-]
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_PARTS = ("morning", "afternoon", "evening")
-SLOTS = tuple(f"{day}_{part}" for day in WEEKDAYS for part in DAY_PARTS)
-_DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                 "Saturday", "Sunday")))
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in km between points given in degrees (broadcasts; NaN stays NaN).
-
-    Examples
-    --------
-    >>> round(float(haversine_km(45.68, -111.04, 46.87, -113.99)), 0)
-    262.0
-    """
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float))
-                              for v in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def time_slot(start: datetime) -> str:
-    """The availability slot of a start time, on its own wall clock: ``"mon_evening"`` and so on.
-
-    Morning is 05:00-11:59, afternoon 12:00-16:59, evening 17:00-04:59 (late nights count as
-    the evening of the day before).
-
-    Examples
-    --------
-    >>> time_slot(datetime(2026, 5, 4, 18, 30))
-    'mon_evening'
-    >>> time_slot(datetime(2026, 5, 5, 1, 0))
-    'mon_evening'
-    """
-    hour = start.hour
-    weekday = start.weekday()
-    if hour < 5:
-        weekday, part = (weekday - 1) % 7, "evening"
-    elif hour < 12:
-        part = "morning"
-    elif hour < 17:
-        part = "afternoon"
-    else:
-        part = "evening"
-    return f"{WEEKDAYS[weekday]}_{part}"
-
-
-def slot_label(slot: str) -> str:
-    """A slot in plain words.
-
-    Examples
-    --------
-    >>> slot_label("sat_morning")
-    'a Saturday morning'
-    """
-    day, _, part = slot.partition("_")
-    return f"a {_DAY_NAMES.get(day, day)} {part}".rstrip()
+__all__ = ["recency_weights", "personalized_pagerank", "mmr_select"]
 
 
 def recency_weights(ages_days, half_life_days: float) -> np.ndarray:

@@ -77,7 +77,7 @@ HYDE_PARK = (53.8113, -1.5660)
 
 
 def make_event(session, settings, centre, organiser, *, days_ahead: int = 3, kind: str = "meal",
-               capacity: int = 20, title: str = "Friday supper", hour: int = 18, **details):
+               capacity: int = 20, title: str = "Friday supper", hour: int = 18, tags=("cooking",), **details):
     """A one-off event at the centre, ``days_ahead`` days from now (local time), with its occurrence."""
     from datetime import date, time, timedelta
 
@@ -86,7 +86,7 @@ def make_event(session, settings, centre, organiser, *, days_ahead: int = 3, kin
     day = date.today() + timedelta(days=days_ahead)
     event = create_event(session, settings, centre=centre, by=organiser, details=EventDetails(
         title=title, kind=kind, start_date=day, start_time=time(hour, 0), end_time=time(hour + 2, 0),
-        description="Good food and good company.", tags=("cooking",), capacity=capacity, **details))
+        description="Good food and good company.", tags=tuple(tags), capacity=capacity, **details))
     return event, event.occurrences[0]
 
 
@@ -100,6 +100,7 @@ def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=
     from store.places.geocoding import Place
     from store.profiles.homes import confirm_home
     from store.profiles.operations import save_step
+    from store.profiles.vectors import refit_if_due
 
     user = make_user(session, name=name, email=email)
     n = user.id
@@ -112,6 +113,7 @@ def make_resident(session, *, near=HYDE_PARK, offset_km: float = 0.3, interests=
                                              "travel_km": travel_km})
     save_step(session, user.id, "needs", {"include_in_matching": consent, "show_first_name": show_name,
                                            "paused_until": paused_until})
+    refit_if_due(session)  # what the refit job does after a page saves
     return user
 
 

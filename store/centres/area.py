@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from store.accounts.models import User
 from store.centres.models import Centre
-from store.places.points import haversine_km
+from store.places.points import distance_km
 from store.profiles.models import Profile
 
 __all__ = ["AREA_KM", "pseudonym", "organiser_label", "organiser_pause_words", "organiser_pauses", "area_profiles"]
@@ -69,6 +69,6 @@ def area_profiles(session: Session, centre: Centre, *, km: float = AREA_KM) -> l
     ).all()
     out = []
     for user, profile in rows:
-        if haversine_km((centre.lat, centre.lon), (profile.home_lat, profile.home_lon)) <= km:
+        if distance_km((centre.lat, centre.lon), (profile.home_lat, profile.home_lon)) <= km:
             out.append((user, profile))
     return out

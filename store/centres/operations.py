@@ -12,7 +12,7 @@ from store.accounts.operations import AccountError
 from store.centres.models import Centre
 from store.places.geocoding import GeocodingError, geocode
 
-__all__ = ["slugify", "timezone_at", "create_centre", "locate_pending_centres"]
+__all__ = ["slugify", "timezone_at", "all_centres", "create_centre", "locate_pending_centres"]
 
 
 def slugify(text: str) -> str:
@@ -33,6 +33,11 @@ def timezone_at(lat: float | None, lon: float | None) -> str:
     if lat is None or lon is None:
         return "UTC"
     return _timezone_finder().timezone_at(lat=lat, lng=lon) or "UTC"
+
+
+def all_centres(session: Session) -> list[Centre]:
+    """Every centre, by name."""
+    return list(session.scalars(select(Centre).order_by(Centre.name)))
 
 
 def create_centre(

@@ -25,7 +25,23 @@ from store.messages import links
 from store.messages.outbox import queue_message
 from store.messages.rendering import render
 
-__all__ = ["add_organiser", "invite_organiser", "find_invitation", "accept_invitation"]
+__all__ = ["centres_run_by", "open_invitations", "add_organiser", "invite_organiser", "find_invitation",
+           "accept_invitation"]
+
+
+def centres_run_by(session: Session, user: User) -> list[Centre]:
+    """The centres ``user`` may run, by name: every centre for an admin, else their own."""
+    if user.is_admin:
+        return list(session.scalars(select(Centre).order_by(Centre.name)))
+    return sorted(user.centres, key=lambda c: c.name)
+
+
+def open_invitations(session: Session, centre_id: int) -> list[Invitation]:
+    """A centre's invitations not yet accepted, newest first."""
+    return list(session.scalars(
+        select(Invitation).where(Invitation.centre_id == centre_id, Invitation.accepted_at.is_(None))
+        .order_by(Invitation.created_at.desc())
+    ))
 
 
 def add_organiser(session: Session, user: User, centre: Centre) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.demo.result import DemoResult
 from store.places.neighbourhoods import set_neighbourhood
-from store.places.points import GRID_M, coarsen, haversine_km
+from store.places.points import GRID_M, coarsen, distance_km
 from store.profiles import taxonomy as tx
 from store.profiles.answers import STEPS, matcher_profile
 from store.profiles.models import Profile
@@ -82,7 +82,7 @@ def demo_neighbourhoods(session: Session, result: DemoResult) -> int:
     if not result.centres:
         return 0
     for hood in result.town.neighbourhoods:
-        centre = min(result.centres, key=lambda c: haversine_km((hood.lat, hood.lon), (c.lat, c.lon)))
+        centre = min(result.centres, key=lambda c: distance_km((hood.lat, hood.lon), (c.lat, c.lon)))
         set_neighbourhood(session, centre, hood.name, hood.lat, hood.lon)
     return len(result.town.neighbourhoods)
 

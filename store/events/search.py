@@ -1,8 +1,11 @@
 """Finding upcoming event dates: filters, distance from a coarse home point, soonest or nearest, by page.
 
-Distances are filtered in SQL with a bounding box (indexed) and a flat-earth squared distance
-(plain arithmetic, so SQLite and PostgreSQL agree; within a town it orders exactly as the
-great-circle distance does); the page's exact distances are then computed with haversine.
+Distances are filtered in SQL with a bounding box (indexed) and a flat-earth squared distance.
+That approximation stays in SQL on purpose: the query must filter and order by distance before
+it pages, SQLite has no trigonometry, and plain arithmetic lets SQLite and PostgreSQL agree
+(within a town it orders as the great-circle distance does). Each distance on the page is then
+Hearth's one distance function (``store.places.points.distance_km``, the matcher's), and a date
+beyond the limit by that measure is dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, contains_eager
 
+from matcher.compat import EARTH_RADIUS_KM
 from store.centres.models import Centre
 from store.core.db import utcnow
 from store.events.models import (
@@ -28,7 +32,8 @@ from store.events.models import (
     Venue,
     event_tags,
 )
-from store.places.points import haversine_km
+from store.events.needs import offers_clause
+from store.places.points import distance_km
 from store.profiles.taxonomy import INTEREST_TAGS
 
 __all__ = ["SORTS", "MAX_PAGE", "EventQuery", "Hit", "SearchPage", "search_events", "upcoming_occurrences"]
@@ -37,7 +42,7 @@ SORTS = ("soonest", "nearest")
 
 MAX_PAGE = 500
 
-_KM_PER_DEGREE = 6371.0088 * math.pi / 180
+_KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 
 
 @dataclass(frozen=True)
@@ -126,8 +131,8 @@ def search_events(session: Session, q: EventQuery, *, now: datetime | None = Non
         query = query.where(Event.kind.in_(q.kinds))
     if q.tags:
         query = query.where(Event.id.in_(select(event_tags.c.event_id).where(event_tags.c.tag.in_(q.tags))))
-    for feature in q.access:
-        query = query.where(getattr(Event, feature).is_(True))
+    if q.access:
+        query = query.where(*offers_clause(q.access))  # the one needs rule (store.events.needs)
     if q.date_from:
         query = query.where(Occurrence.local_date >= q.date_from)
     if q.date_to:
@@ -167,7 +172,7 @@ def search_events(session: Session, q: EventQuery, *, now: datetime | None = Non
     for row in rows[: q.per_page]:
         distance = None
         if q.origin and row.lat is not None:
-            distance = haversine_km(q.origin, (row.lat, row.lon))
+            distance = distance_km(q.origin, (row.lat, row.lon))
         if q.within_km is not None and distance is not None and distance > q.within_km:
             continue
         access = tuple(f for f in ACCESS_FEATURES if getattr(row, f))

@@ -9,12 +9,15 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.defaults import GROUP_SIZE, TRAVEL_KM
 from matcher.groups import Members
+from matcher.slots import time_slot
 from store.accounts.models import User
 from store.core.db import utcnow
 from store.events.models import HOLDS_SEAT, Event, Occurrence, SignUp, SignupStatus
+from store.events.needs import event_offers, person_needs
 from store.events.signups import seats_taken
-from store.events.times import to_local
+from store.events.times import to_local, zone
 from store.groups.models import (
     ACTIVE_GROUPS,
     ACTIVE_SEATS,
@@ -23,19 +26,21 @@ from store.groups.models import (
     GroupStatus,
     SeatStatus,
 )
+from store.places.points import distance_km
 from store.profiles.blocks import ProfileBlocks
 from store.profiles.models import Profile
-from store.profiles.operations import distance_km
-from store.profiles.taxonomy import new_faces_weight
+from store.profiles.taxonomy import prefers_new
 
 __all__ = [
     "DEFAULT_TRAVEL_KM", "MATCH_SIZE", "Candidate", "slot_key", "venue_features", "upcoming_slots",
     "candidates_for", "eligible", "still_eligible", "matcher_members", "past_groups",
 ]
 
-DEFAULT_TRAVEL_KM = 3.0
+#: Hearth's defaults, from their one home (``matcher.defaults``): the same objects the ranker and the
+#: matcher use.
+DEFAULT_TRAVEL_KM = TRAVEL_KM
 
-MATCH_SIZE = (4, 8)
+MATCH_SIZE = GROUP_SIZE
 
 #: Offers need time to be answered: no new groups for what starts sooner than this.
 LEAD_TIME = timedelta(hours=24)
@@ -57,24 +62,20 @@ class Candidate:
 
 
 def slot_key(occurrence: Occurrence) -> str:
-    """The weekday-and-part-of-day slot of an occurrence in its own time zone, e.g. ``fri_evening``."""
-    local = to_local(occurrence.starts_at, occurrence.event.timezone)
-    part = "morning" if local.hour < 12 else "afternoon" if local.hour < 17 else "evening"
-    return f"{local.strftime('%a').lower()}_{part}"
+    """The weekday-and-part-of-day slot of an occurrence on its event's own clock, e.g. ``fri_evening``.
+
+    The rule is :func:`matcher.slots.time_slot` (night hours count as the evening before).
+    """
+    return time_slot(occurrence.starts_at, zone(occurrence.event.timezone))
 
 
 def venue_features(event: Event) -> frozenset[str]:
-    """What the meeting place offers, in the words profiles use for needs."""
-    features = {name for name in ("step_free", "hearing_loop", "quiet") if getattr(event, name)}
-    features.update(event.dietary or ())
-    return frozenset(features)
+    """What the meeting place offers, in the words profiles use for needs (``store.events.needs``)."""
+    return event_offers(event)
 
 
 def _needs(profile: Profile, kind: str) -> frozenset[str]:
-    needs = set(profile.access_needs or ())
-    if kind == "meal":
-        needs.update(d for d in (profile.dietary or ()) if d != "allergies")
-    return frozenset(needs)
+    return person_needs(profile, kind)
 
 
 def upcoming_slots(
@@ -216,11 +217,7 @@ def _paused(until, today) -> bool:
 
 
 def _prefers_new(profile: Profile) -> float:
-
-    try:
-        return float(new_faces_weight(profile.new_faces)) if profile.new_faces else 0.75
-    except (KeyError, ValueError):
-        return 0.75
+    return prefers_new(profile.new_faces)
 
 
 def past_groups(session: Session, user_ids: set[int], since: datetime) -> list[list[int]]:

@@ -27,9 +27,9 @@ from store.groups.models import (
 from store.messages import links
 from store.messages.notices import send_once
 from store.messages.rendering import render
+from store.places.points import distance_km
 from store.profiles.blocks import profile_blocks
 from store.profiles.models import Profile
-from store.profiles.operations import distance_km
 from store.social.operations import is_blocked_between
 
 __all__ = [

@@ -18,7 +18,8 @@ from store.events.models import Event, Occurrence, SignUp, SignupStatus
 from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
 from store.groups.safety import pause_by_organiser
 from store.insight.models import ContactNote
-from store.social.models import Checkin, Report, ReportStatus, Tie
+from store.insight.placement import Placement, member_facts, placement_counts, placements
+from store.social.models import Checkin, Report, ReportStatus
 
 __all__ = [
     "UNREACHED_AFTER", "Figures", "figures", "weekly_series", "Unreached", "unreached", "note_contact",
@@ -32,8 +33,11 @@ WEEKS = 12
 
 @dataclass(frozen=True)
 class Figures:
+    """A centre's figures; ``not_placed`` and ``placement`` follow ``store.insight.placement``."""
+
     residents: int
-    never_placed: int
+    not_placed: int
+    placement: dict[str, int]
     no_ties: int
     proposed: int
     confirmed: int
@@ -51,19 +55,6 @@ class Figures:
         return self.seats_accepted / self.seats_offered if self.seats_offered else None
 
 
-def _placed(session: Session, ids: list[int]) -> set[int]:
-    return set(session.scalars(select(GroupMember.user_id).where(
-        GroupMember.status == SeatStatus.ACCEPTED, GroupMember.user_id.in_(ids)))) if ids else set()
-
-
-def _with_ties(session: Session, ids: list[int]) -> set[int]:
-    if not ids:
-        return set()
-    rows = session.execute(select(Tie.user_a_id, Tie.user_b_id).where(
-        Tie.strength > 0, (Tie.user_a_id.in_(ids)) | (Tie.user_b_id.in_(ids)))).all()
-    return {u for pair in rows for u in pair}
-
-
 def _latest_checkins(session: Session, ids: list[int]) -> dict[int, Checkin]:
     latest: dict[int, Checkin] = {}
     if not ids:
@@ -76,7 +67,8 @@ def _latest_checkins(session: Session, ids: list[int]) -> dict[int, Checkin]:
 def figures(session: Session, centre: Centre) -> Figures:
     """The centre's figures, computed from the database as it is now."""
     ids = [u.id for u, _ in area_profiles(session, centre)]
-    placed, tied = _placed(session, ids), _with_ties(session, ids)
+    facts = member_facts(session, ids)
+    states = placement_counts({uid: f.placement for uid, f in facts.items()})
     status_counts = Counter(session.scalars(select(Group.status).where(Group.centre_id == centre.id)))
     seat_counts = Counter(session.scalars(
         select(GroupMember.status).join(Group, GroupMember.group_id == Group.id).where(Group.centre_id == centre.id)))
@@ -89,8 +81,9 @@ def figures(session: Session, centre: Centre) -> Figures:
     offered = sum(seat_counts.values()) - seat_counts.get(SeatStatus.WITHDRAWN, 0)
     return Figures(
         residents=len(ids),
-        never_placed=sum(1 for i in ids if i not in placed),
-        no_ties=sum(1 for i in ids if i not in tied),
+        not_placed=states[Placement.NOT_PLACED],
+        placement={state.value: n for state, n in states.items()},
+        no_ties=sum(1 for f in facts.values() if f.ties == 0),
         proposed=status_counts.get(GroupStatus.PROPOSED, 0),
         confirmed=status_counts.get(GroupStatus.CONFIRMED, 0),
         met=status_counts.get(GroupStatus.MET, 0),
@@ -152,13 +145,13 @@ class Unreached:
 
 
 def unreached(session: Session, centre: Centre, secret: str, *, now: datetime | None = None) -> list[Unreached]:
-    """Residents of the area who joined over a week ago and were never placed or never attended,
+    """Residents of the area who joined over a week ago and are not placed or never attended,
     or whose latest check-in says they often feel isolated (listed only if they agreed to be
     contacted). The email is shown only to reach those who asked for a call or visit."""
     now = now or utcnow()
     people = area_profiles(session, centre)
     ids = [u.id for u, _ in people]
-    placed = _placed(session, ids)
+    placed = {uid for uid, p in placements(session, ids).items() if p.placed}
     attended = set(session.scalars(select(SignUp.user_id).where(
         SignUp.status == SignupStatus.ATTENDED, SignUp.user_id.in_(ids)))) if ids else set()
     latest = _latest_checkins(session, ids)
@@ -172,7 +165,7 @@ def unreached(session: Session, centre: Centre, secret: str, *, now: datetime | 
         reasons = []
         if user.created_at <= now - UNREACHED_AFTER:
             if user.id not in placed:
-                reasons.append("never placed in a group")
+                reasons.append("not yet placed in a group")
             if user.id not in attended:
                 reasons.append("hasn't come to anything yet")
         if checkin is not None and checkin.often_isolated and consent:

@@ -3,8 +3,7 @@ layout computed by a job and kept as the JSON the organiser's viewer reads."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 import networkx as nx
@@ -12,21 +11,18 @@ import numpy as np
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from matcher.defaults import TRAVEL_KM
 from matcher.graph import build_member_graph, graph_metrics
 from matcher.groups import Members
 from store.centres.area import area_profiles, organiser_label
 from store.centres.models import Centre
 from store.core.db import utcnow
-from store.events.models import Occurrence, SignUp, SignupStatus
-from store.events.times import describe_time
-from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
+from store.insight.members import refresh_graph
 from store.insight.models import GraphSnapshot
 from store.profiles.blocks import profile_blocks
 from store.social.operations import blocked_pairs, tie_pairs
 
-__all__ = ["latest_snapshot", "build_snapshot", "forget_member"]
-
-GROUPS_SHOWN = timedelta(days=60)
+__all__ = ["latest_snapshot", "build_snapshot", "graph_json", "forget_member"]
 
 
 def latest_snapshot(session: Session, centre_id: int) -> GraphSnapshot | None:
@@ -36,13 +32,23 @@ def latest_snapshot(session: Session, centre_id: int) -> GraphSnapshot | None:
     )
 
 
+def graph_json(session: Session, snapshot: GraphSnapshot, *, now: datetime | None = None) -> dict:
+    """The viewer's JSON: the snapshot's drawing, with everyone's placement, group, ties and last
+    meeting as they stand now (``store.insight.members.refresh_graph``)."""
+    return refresh_graph(session, dict(snapshot.data), snapshot.centre_id, now=now)
+
+
 def _affinity(G: nx.Graph) -> nx.Graph:
     """The member graph with positive edge weights (ties, else compatibility, at least 0.05), for
-    communities and layout, which need weights above zero."""
+    communities and layout, which need weights above zero.
+
+    Weights are rounded to six places: a cosine of identical answers comes out as
+    1.0000000000000002, and on a graph of such ties networkx's Louvain (3.6) moves nodes back and
+    forth for ever (a test draws an area where everyone chose the same interests)."""
     weighted = nx.Graph()
     weighted.add_nodes_from(G.nodes)
     for u, v, data in G.edges(data=True):
-        weighted.add_edge(u, v, weight=max(0.05, float(data.get("tie") or data.get("weight") or 0.0)))
+        weighted.add_edge(u, v, weight=round(max(0.05, float(data.get("tie") or data.get("weight") or 0.0)), 6))
     return weighted
 
 #: Up to this many members, one force-directed layout; above it, each community is laid out on
@@ -105,13 +111,6 @@ def _layout(weighted: nx.Graph, communities: list[set], seed: int) -> dict:
     return _separate(positions)
 
 
-def _groups(session: Session, centre_id: int, since: datetime) -> list[Group]:
-    return list(session.scalars(
-        select(Group).where(Group.centre_id == centre_id, Group.created_at >= since)
-        .order_by(Group.created_at.desc(), Group.id.desc())
-    ))
-
-
 def build_snapshot(
     session: Session, settings, centre: Centre, *, now: datetime | None = None, seed: int = 0,
     progress: Callable[[float], None] | None = None,
@@ -126,7 +125,7 @@ def build_snapshot(
         ids, [p.home_lat for _, p in people], [p.home_lon for _, p in people],
         blocks.interests(ids) if ids else np.zeros((0, 1)),
         values=blocks.values(ids) if ids else None,
-        travel_km=[p.travel_km or 3.0 for _, p in people],
+        travel_km=[p.travel_km or TRAVEL_KM for _, p in people],
     )
     idset = set(ids)
     ties = tie_pairs(session, idset)
@@ -142,49 +141,21 @@ def build_snapshot(
     step(0.5)
     positions = _layout(weighted, communities, seed)
     step(0.8)
-    accepted_ever = set(session.scalars(
-        select(GroupMember.user_id).where(GroupMember.status == SeatStatus.ACCEPTED, GroupMember.user_id.in_(ids))))
-    last_attended = dict(session.execute(
-        select(SignUp.user_id, Occurrence.starts_at).join(Occurrence, SignUp.occurrence_id == Occurrence.id)
-        .where(SignUp.status == SignupStatus.ATTENDED, SignUp.user_id.in_(ids)).order_by(Occurrence.starts_at)
-    ).all())
-    tie_count: dict[int, int] = defaultdict(int)
-    for a, b, _ in ties:
-        tie_count[a] += 1
-        tie_count[b] += 1
-    groups_out, current_group = [], {}
-    for group in _groups(session, centre.id, now - GROUPS_SHOWN):
-        occurrence = session.get(Occurrence, group.occurrence_id)
-        seats = [s.user_id for s in group.seats if s.status in (SeatStatus.ACCEPTED, SeatStatus.OFFERED)]
-        members_in = [f"m{u}" for u in seats if u in idset]
-        for u in seats:
-            if group.status != GroupStatus.DISSOLVED:
-                current_group.setdefault(u, f"g{group.id}")
-        groups_out.append({
-            "id": f"g{group.id}", "kind": occurrence.event.kind, "status": group.status.value,
-            "label": f"{occurrence.event.title}, {describe_time(occurrence.starts_at, occurrence.event.timezone)}",
-            "date": occurrence.starts_at.isoformat(), "score": round(group.score, 3), "reason": group.reason,
-            "members": members_in,
-        })
     nodes = []
     for user, profile in people:
         x, y = positions.get(user.id, (0.0, 0.0))
         nodes.append({
             "id": f"m{user.id}", "label": organiser_label(user, profile, settings.secret_key),
-            "x": round(float(x), 4), "y": round(float(y), 4), "size": 3.0 + min(5, tie_count[user.id]),
-            "group": current_group.get(user.id), "community": int(community_of.get(user.id, 0)),
-            "kinds": list(profile.wants or []), "placed": user.id in accepted_ever, "ties": tie_count[user.id],
-            "last_attended": last_attended[user.id].isoformat() if user.id in last_attended else None,
+            "x": round(float(x), 4), "y": round(float(y), 4), "community": int(community_of.get(user.id, 0)), "kinds": list(profile.wants or []),
         })
     edges = [{"source": f"m{u}", "target": f"m{v}", "kind": "tie" if d.get("tie") else "suggestion",
               "weight": round(float(d.get("tie") or d.get("weight") or 0.0), 3)}
              for u, v, d in G.edges(data=True) if d.get("tie") or d.get("candidate")]
-    data = {
-        "summary": {"members": len(nodes), "groups": len(groups_out),
-                    "unplaced": sum(1 for n in nodes if not n["placed"]), "generated_at": now.isoformat()},
-        "nodes": nodes, "groups": groups_out, "edges": edges,
-        "links": {"csv": f"/organiser/centres/{centre.id}/members.csv", "list": f"/organiser/centres/{centre.id}/members"},
-    }
+    data = refresh_graph(session, {
+        "summary": {"generated_at": now.isoformat()}, "nodes": nodes, "edges": edges,
+    }, centre.id, now=now)  # the page adds the links (store holds no URLs)
+    for node in data["nodes"]:
+        node["size"] = 3.0 + min(5, node["ties"])
     summary = {key: metrics[key] for key in ("members", "candidate_edges", "tie_edges", "components",
                                              "largest_component", "singletons", "mean_degree")}
     summary.update(isolated=len(metrics["isolated"]), no_ties=len(metrics["no_ties"]),

@@ -11,12 +11,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from config import Settings
+from store.core.db import utcnow
 from store.messages.headers import clean_body, fold_header
 from store.messages.models import Attachment, Message
 from store.messages.rendering import Rendered
 
 __all__ = [
-    "queue_message", "messages_for", "build_email", "copy_path", "write_copy", "remove_copies", "forget_messages",
+    "queue_message", "messages_for", "read_message", "build_email", "copy_path", "write_copy", "remove_copies",
+    "forget_messages",
 ]
 
 
@@ -66,6 +68,15 @@ def messages_for(session: Session, user_id: int, limit: int = 50) -> list[Messag
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def read_message(session: Session, user_id: int, message_id: int) -> Message | None:
+    """One of ``user_id``'s own messages (``None`` for anyone else's), marked read on first opening."""
+    message = session.scalar(select(Message).where(Message.id == message_id, Message.user_id == user_id))
+    if message is not None and message.read_at is None:
+        message.read_at = utcnow()
+        session.flush()
+    return message
 
 
 def build_email(message: Message, settings: Settings) -> EmailMessage:

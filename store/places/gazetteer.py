@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from store.places.models import Neighbourhood, Postcode
 from store.places.points import (
-    haversine_km,
+    distance_km,
     nearest_town,
     normalise_postcode,
     outward_code,
@@ -204,10 +204,10 @@ class OfflineGazetteer(Geocoder):
                 if _key(r.name) in wanted]
         if towns:
             rows = [r for r in rows
-                    if any(haversine_km((r.lat, r.lon), (t.latitude, t.longitude)) <= 25 for t in towns)]
+                    if any(distance_km((r.lat, r.lon), (t.latitude, t.longitude)) <= 25 for t in towns)]
         found: list[Location] = []
         for name, lat, lon in rows:
-            if any(haversine_km((lat, lon), (f.latitude, f.longitude)) <= 2 for f in found):
+            if any(distance_km((lat, lon), (f.latitude, f.longitude)) <= 2 for f in found):
                 continue  # two centres naming the same neighbourhood
             town = nearest_town(lat, lon)
             label = f"{name}, {town}" if town and _key(town) != _key(name) else name

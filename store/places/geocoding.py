@@ -25,7 +25,7 @@ from config import Settings
 from store.core.errors import HearthError
 from store.places.gazetteer import OfflineGazetteer
 from store.places.models import GeocodeCache
-from store.places.points import haversine_km
+from store.places.points import distance_km
 
 __all__ = [
     "MAX_QUERY", "NOMINATIM_MIN_DELAY", "Place", "GeocodingError", "PlaceNotFound", "AmbiguousPlace",
@@ -132,7 +132,7 @@ def _decide(readings: list[_Reading], settings: Settings) -> Place:
     circle = settings.service_circle
     if circle is not None:
         lat, lon, radius = circle
-        inside = [r for r in readings if haversine_km((r.place.lat, r.place.lon), (lat, lon)) <= radius]
+        inside = [r for r in readings if distance_km((r.place.lat, r.place.lon), (lat, lon)) <= radius]
         if not inside:
             raise OutsideServiceArea(
                 "That place is outside the area Hearth covers here. If you live nearby, try your "
@@ -141,7 +141,7 @@ def _decide(readings: list[_Reading], settings: Settings) -> Place:
         readings = inside
     distinct: list[_Reading] = []
     for reading in readings:
-        if not any(haversine_km((reading.place.lat, reading.place.lon), (d.place.lat, d.place.lon))
+        if not any(distance_km((reading.place.lat, reading.place.lon), (d.place.lat, d.place.lon))
                    <= _SAME_PLACE_KM for d in distinct):
             distinct.append(reading)
     if len(distinct) == 1:
@@ -229,5 +229,5 @@ def _precision(raw: dict) -> int:
         south, north, west, east = (float(v) for v in raw["boundingbox"])
     except (KeyError, TypeError, ValueError):
         return 1000
-    diagonal_km = haversine_km((south, west), (north, east))
+    diagonal_km = distance_km((south, west), (north, east))
     return int(min(50_000, max(10, math.ceil(diagonal_km * 500))))

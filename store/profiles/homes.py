@@ -14,7 +14,7 @@ from config import Settings
 from store.places.gazetteer import PRECISION_M
 from store.places.geocoding import AmbiguousPlace, Place, geocode
 from store.places.neighbourhoods import NearbyNeighbourhood, neighbourhoods_near
-from store.places.points import GRID_M, coarsen, haversine_km, nearest_town
+from store.places.points import GRID_M, coarsen, distance_km, nearest_town
 from store.profiles.answers import ProfileError
 from store.profiles.models import Profile
 from store.profiles.operations import get_or_create_profile, mark_step_done
@@ -97,7 +97,7 @@ def confirm_home(session: Session, user_id: int, place: Place, neighbourhood: st
         label = f"near {hood.name}, {town}" if town and town.lower() != hood.name.lower() else f"near {hood.name}"
         if _HOOD_PRECISION_M < precision:
             lat, lon, precision = hood.lat, hood.lon, _HOOD_PRECISION_M
-        elif haversine_km((lat, lon), (hood.lat, hood.lon)) > 3.0:
+        elif distance_km((lat, lon), (hood.lat, hood.lon)) > 3.0:
             label = place.label  # the finer point is far from that name; keep what was found
     lat, lon = coarsen(lat, lon)
     profile = get_or_create_profile(session, user_id)

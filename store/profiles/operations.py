@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
-from geopy.distance import geodesic
 from sqlalchemy import (
     select,
 )
@@ -17,7 +16,7 @@ from store.profiles.models import Profile
 from store.profiles.vectors import refresh_vector
 
 __all__ = [
-    "get_profile", "get_or_create_profile", "home_point", "distance_km", "mark_step_done", "next_step", "save_step",
+    "get_profile", "get_or_create_profile", "home_point", "mark_step_done", "next_step", "save_step",
     "is_matchable", "matchable_user_ids",
 ]
 
@@ -40,7 +39,7 @@ def get_or_create_profile(session: Session, user_id: int) -> Profile:
 def home_point(session: Session, user_id: int) -> tuple[float, float] | None:
     """The resident's coarse home point (lat, lon) on the ~500 m grid, or ``None`` if not given.
 
-    Use it for distances only (``distance_km``); never show it to anyone.
+    Use it for distances only (``store.places.points.distance_km``); never show it to anyone.
     """
     row = session.execute(
         select(Profile.home_lat, Profile.home_lon).where(Profile.user_id == user_id)
@@ -48,15 +47,6 @@ def home_point(session: Session, user_id: int) -> tuple[float, float] | None:
     if row is None or row[0] is None or row[1] is None:
         return None
     return coarsen(row[0], row[1])
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """The geodesic distance between two (lat, lon) points in km (geopy.distance).
-
-    >>> round(distance_km((53.8195, -1.5775), (53.8113, -1.5660)), 2)
-    1.19
-    """
-    return float(geodesic(a, b).km)
 
 
 def mark_step_done(profile: Profile, step: str) -> None:
@@ -76,7 +66,8 @@ def next_step(profile: Profile | None, after: str | None = None) -> str | None:
 
 def save_step(session: Session, user_id: int, step: str, answers: Mapping[str, Any], *,
               today: date | None = None) -> Profile:
-    """Check and save one page of the questionnaire, then refresh the profile's vector.
+    """Check and save one page of the questionnaire, then refresh the profile's vector with the
+    stored vectorizer (cheap; nothing is fitted here: see ``store.profiles.vectors.refit_due``).
 
     The answers replace that page's earlier answers. Raises
     :class:`store.profile_answers.ProfileError` (and changes nothing) if any answer is invalid.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from matcher.defaults import PREFERS_NEW
+
 __all__ = [
     "Choice", "InterestGroup", "ValueItem", "INTEREST_GROUPS", "INTEREST_TAGS", "INTEREST_LABELS",
     "INTEREST_GROUP_OF", "interest_label", "VALUE_LABELS", "VALUES", "VALUE_ITEMS", "VALUE_SCALE",
     "VALUE_SCALE_MIN", "VALUE_SCALE_MAX", "items_for_value", "WEEKDAYS", "DAY_PARTS", "SLOTS", "SLOT_KEYS",
-    "ACTIVITY_KINDS", "GROUP_SIZES", "FREQUENCIES", "NEW_FACES", "new_faces_weight", "TRAVEL_MODES", "ACCESS_NEEDS",
+    "ACTIVITY_KINDS", "GROUP_SIZES", "FREQUENCIES", "NEW_FACES", "new_faces_weight", "prefers_new", "TRAVEL_MODES", "ACCESS_NEEDS",
     "DIETARY", "LANGUAGES", "label_of",
 ]
 
@@ -226,7 +228,8 @@ SLOTS: tuple[Choice, ...] = tuple(
     for part, part_label in DAY_PARTS
 )
 
-"""Weekday x part of day, e.g. ``("mon_morning", "Monday morning")``."""
+"""Weekday x part of day, e.g. ``("mon_morning", "Monday morning")``; the keys are
+``matcher.slots.SLOTS``, whose ``time_slot`` decides which slot a time falls in."""
 
 SLOT_KEYS: tuple[str, ...] = tuple(key for key, _ in SLOTS)
 
@@ -273,6 +276,19 @@ def new_faces_weight(key: str) -> float:
     """
     keys = [k for k, _ in NEW_FACES]
     return keys.index(key) / (len(keys) - 1)
+
+
+def prefers_new(key: str | None) -> float:
+    """How much a resident wants new faces (0..1) for matching: their choice, or Hearth's default
+    (``matcher.defaults.PREFERS_NEW``) when they have not chosen or the choice is unknown.
+
+    >>> prefers_new("balanced"), prefers_new(None), prefers_new(None) == new_faces_weight("more_new")
+    (0.5, 0.75, True)
+    """
+    try:
+        return float(new_faces_weight(key)) if key else PREFERS_NEW
+    except ValueError:
+        return PREFERS_NEW
 
 # --------------------------------------------------------------------------- travel and needs
 TRAVEL_MODES: tuple[Choice, ...] = (

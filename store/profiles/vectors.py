@@ -2,8 +2,13 @@
 
 The newest ``profile_vectorizers`` row is the one in use, so every web worker and job computes
 the same vectors, and a restart changes nothing. Each stored vector carries the version of the
-vectorizer that made it; ``refit_vectors`` (``flask hearth refit-vectors``) fits a new one on
-every profile and recomputes all vectors in the same unit of work.
+vectorizer that made it; ``refit_vectors`` (``flask hearth refit-vectors``, the ``refit_vectors``
+job) fits a new one on every profile and recomputes all vectors in the same unit of work.
+
+Saving an answer never fits anything: :func:`refresh_vector` only transforms the one profile
+with the stored vectorizer, and says whether a refit is due (:func:`refit_due`: none fitted yet,
+or a young one that has seen under half of today's profiles). The page then queues the job after
+its commit; :func:`refit_if_due` does the same work in place, for jobs, commands and tests.
 """
 
 from __future__ import annotations
@@ -24,14 +29,14 @@ from store.profiles.models import Profile, StoredVectorizer
 
 __all__ = [
     "AUTO_REFIT_UP_TO", "new_vectorizer", "current_vectorizer", "store_vectorizer", "vector_of", "refresh_vector",
-    "refresh_vectors", "refit_vectors", "load_vectors",
+    "refit_due", "refit_if_due", "refresh_vectors", "refit_vectors", "load_vectors",
 ]
 
 _DTYPE = np.dtype("<f8")
 
 AUTO_REFIT_UP_TO = 2000
 
-"""Up to this many profiles, the vectorizer refits itself each time their number doubles."""
+"""Up to this many profiles, a refit is due each time their number doubles (the job does it)."""
 
 
 def new_vectorizer() -> ProfileVectorizer:
@@ -109,27 +114,40 @@ def vector_of(profile) -> np.ndarray | None:
 
 
 def _outgrown(session: Session) -> bool:
-    """Whether a young vectorizer has seen under half of today's profiles (then it refits itself)."""
+    """Whether a young vectorizer has seen under half of today's profiles (then a refit is due)."""
 
     seen = session.scalar(select(StoredVectorizer.profiles_seen).order_by(StoredVectorizer.id.desc()).limit(1))
     count = session.scalar(select(func.count()).select_from(Profile)) or 0
     return seen is not None and count <= AUTO_REFIT_UP_TO and count >= 2 * max(seen, 1)
 
 
-def refresh_vector(session: Session, profile) -> None:
-    """Recompute one profile's vector with the vectorizer in use.
+def refit_due(session: Session) -> bool:
+    """Whether the vectorizer should be refitted: none is fitted yet, or, while Hearth is young
+    (up to ``AUTO_REFIT_UP_TO`` profiles), the number of profiles has doubled since the last fit,
+    so that early vectors do not rest on a handful of people's answers."""
+    return current_vectorizer(session) is None or _outgrown(session)
 
-    The first save fits the first vectorizer. While Hearth is young (up to ``AUTO_REFIT_UP_TO``
-    profiles), a save that doubles the number of profiles since the last fit refits on all of
-    them and recomputes every vector, so early vectors do not rest on one person's answers.
+
+def refresh_vector(session: Session, profile) -> bool:
+    """Recompute one profile's vector with the stored vectorizer: a transform, never a fit.
+
+    Before any vectorizer is fitted the vector stays empty (the refit gives it one). Returns
+    :func:`refit_due`, for the caller to queue the ``refit_vectors`` job after its commit.
     """
     vectorizer = current_vectorizer(session)
-    if vectorizer is None or _outgrown(session):
-        refit_vectors(session)
-        return
-    profile.vector = _encode(vectorizer.transform([matcher_profile(profile)])[0])
-    profile.vector_version = vectorizer.version
+    if vectorizer is not None:
+        profile.vector = _encode(vectorizer.transform([matcher_profile(profile)])[0])
+        profile.vector_version = vectorizer.version
     session.flush()
+    return vectorizer is None or _outgrown(session)
+
+
+def refit_if_due(session: Session) -> bool:
+    """Refit now if :func:`refit_due` (for jobs, commands and tests; a page queues the job)."""
+    if not refit_due(session):
+        return False
+    refit_vectors(session)
+    return True
 
 
 def refresh_vectors(session: Session, profiles: Iterable, *, batch: int = 500,

@@ -1,7 +1,22 @@
-"""Recommendations: computed in the background by the matcher's ranker."""
+"""Recommendations: computed in the background by the matcher's ranker, read back for the home page.
+
+Three rules hold for what a resident is shown:
+
+* **Their needs are met.** Only dates whose event meets every need they stated are ranked
+  (``store.events.needs.meets_needs``, the rule search and matching use), and the list is
+  checked again when it is read, so a need ticked since the last refresh hides an event at once.
+* **An event appears once.** The unit is the event, shown at its best-ranked date: a resident
+  chooses an activity, and the event page (which the link opens at that date) lists its other
+  dates. A weekly supper would otherwise fill the list with itself. Events the resident already
+  has a place at (a seat or the waiting list) are left out altogether.
+* **"In N days" is worked out as the page is shown**, in calendar days on the event's own clock
+  (``matcher.slots.days_until``): the stored reason never says how soon, since it is read on
+  later days than it was written.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
@@ -11,13 +26,16 @@ from sqlalchemy.orm import Session
 from matcher.ranking import Attendance, EventRanker
 from matcher.ranking import Event as RankEvent
 from matcher.ranking import Member as RankMember
+from matcher.slots import days_until, when_words
 from store.accounts.models import User
 from store.core.db import utcnow
-from store.events.models import HOLDS_SEAT, Event, Occurrence, SignUp
+from store.events.models import ACTIVE, HOLDS_SEAT, Event, Occurrence, SignUp
+from store.events.needs import meets_needs
+from store.events.times import to_local, zone
 from store.profiles.models import Profile
 from store.recommendations.models import Recommendation
 
-__all__ = ["WINDOW", "refresh_recommendations", "recommendations_for"]
+__all__ = ["WINDOW", "Suggestion", "rank_event", "rank_member", "refresh_recommendations", "recommendations_for"]
 
 #: How far ahead recommendations look, and how far back attendance is used.
 WINDOW = timedelta(days=42)
@@ -25,21 +43,72 @@ WINDOW = timedelta(days=42)
 HISTORY = timedelta(days=365)
 
 
-def _rank_event(o: Occurrence) -> RankEvent:
+@dataclass(frozen=True)
+class Suggestion:
+    """One recommended event at its best date, as the home page shows it."""
+
+    occurrence: Occurrence
+    reason: str
+    rank: int
+    days: int
+
+    @property
+    def occurrence_id(self) -> int:
+        return self.occurrence.id
+
+    @property
+    def coming_up(self) -> str:
+        """How soon, in words: "today", "tomorrow", "in 5 days" (calendar days on the event's clock)."""
+        return when_words(self.days)
+
+
+def rank_event(o: Occurrence) -> RankEvent:
+    """A date as the ranker sees it: its start on the event's own clock (for the slot and the days)."""
     event = o.event
     point = event.point
     return RankEvent(
         id=str(o.id), title=event.title, description=event.description or "", tags=tuple(event.tags),
         lat=point[0] if point else None, lon=point[1] if point else None,
-        start=o.starts_at, host=event.centre.name,
+        start=to_local(o.starts_at, event.timezone), host=event.centre.name,
     )
 
 
-def _rank_member(p: Profile) -> RankMember:
+def rank_member(p: Profile) -> RankMember:
+    """A resident as the ranker sees them; no travel limit given means the ranker's default
+    (``matcher.defaults.TRAVEL_KM``, the range matching assumes too)."""
     return RankMember(
         id=str(p.user_id), interests=tuple(p.interests or ()), availability=tuple(p.availability or ()),
         lat=p.home_lat, lon=p.home_lon, travel_km=p.travel_km,
     )
+
+
+def _booked_events(session: Session, user_ids: list[int], now: datetime) -> dict[int, set[int]]:
+    """For each resident: the events they hold a seat or a waiting place at, on a date still ahead."""
+    rows = session.execute(
+        select(SignUp.user_id, Occurrence.event_id).join(Occurrence, SignUp.occurrence_id == Occurrence.id)
+        .where(SignUp.user_id.in_(user_ids), SignUp.status.in_(ACTIVE), Occurrence.starts_at >= now)
+    ).all()
+    out: dict[int, set[int]] = {}
+    for uid, event_id in rows:
+        out.setdefault(uid, set()).add(event_id)
+    return out
+
+
+def _one_per_event(ranker: EventRanker, user_id: int, dates: list[Occurrence], k: int, now: datetime):
+    """The top ``k`` events for one resident, each at its best-ranked date (ranked among ``dates``)."""
+    event_of = {str(o.id): o.event_id for o in dates}
+    chosen: dict[int, object] = {}
+    left = [str(o.id) for o in dates]
+    while left and len(chosen) < k:
+        wanted = k - len(chosen)
+        recs = ranker.rank(str(user_id), left, k=min(len(left), 4 * wanted), as_of=now, say_when=False)
+        if not recs:
+            break
+        for rec in recs:
+            if len(chosen) < k:
+                chosen.setdefault(event_of[rec.event_id], rec)
+        left = [i for i in left if event_of[i] not in chosen and i not in {r.event_id for r in recs}]
+    return list(chosen.values())
 
 
 def refresh_recommendations(
@@ -53,15 +122,16 @@ def refresh_recommendations(
     """Rank the upcoming events for each resident (or only ``user_ids``) and store the top ``k``.
 
     Replaces each person's previous list in the same unit of work; returns how many people were
-    ranked. Cancelled dates are never recommended; dates already signed up for are left out.
+    ranked. Cancelled dates are never recommended, nor events that miss a stated need or that the
+    person already has a place at; each event is stored once, at its best date.
     """
     now = now or utcnow()
     occurrences = list(session.scalars(
         select(Occurrence).join(Event, Occurrence.event_id == Event.id)
         .where(Occurrence.starts_at >= now - HISTORY, Occurrence.starts_at <= now + WINDOW)
     ))
-    events = [_rank_event(o) for o in occurrences]
-    upcoming = [str(o.id) for o in occurrences if o.starts_at >= now and not o.is_cancelled]
+    events = [rank_event(o) for o in occurrences]
+    upcoming = [o for o in occurrences if o.starts_at >= now and not o.is_cancelled]
     known = {e.id for e in events}
     attendance = [
         Attendance(str(u), str(o), at)
@@ -76,26 +146,40 @@ def refresh_recommendations(
     profiles = list(session.scalars(query))
     if not profiles:
         return 0
-    ranker = EventRanker().fit(events, attendance, [_rank_member(p) for p in profiles])
+    ranker = EventRanker().fit(events, attendance, [rank_member(p) for p in profiles])
     ids = [p.user_id for p in profiles]
+    booked = _booked_events(session, ids, now)
     session.execute(delete(Recommendation).where(Recommendation.user_id.in_(ids)))
     loop = progress(profiles, len(profiles), "ranking events") if progress else profiles
     for profile in loop:
-        if not upcoming:
-            continue
-        for position, rec in enumerate(ranker.rank(str(profile.user_id), upcoming, k=k, as_of=now)):
+        mine = booked.get(profile.user_id, set())
+        dates = [o for o in upcoming if o.event_id not in mine and meets_needs(profile, o.event)]
+        for position, rec in enumerate(_one_per_event(ranker, profile.user_id, dates, k, now)):
             session.add(Recommendation(user_id=profile.user_id, occurrence_id=int(rec.event_id), rank=position,
                                        score=float(rec.score), reason=rec.reason, computed_at=now))
     session.flush()
     return len(profiles)
 
 
-def recommendations_for(session: Session, user_id: int, *, now: datetime | None = None) -> list[Recommendation]:
-    """A person's own stored recommendations that are still ahead and not cancelled, best first."""
+def recommendations_for(session: Session, user_id: int, *, now: datetime | None = None) -> list[Suggestion]:
+    """A person's own recommended events, best first: still ahead, not cancelled, meeting their
+    needs as they stand now, one date per event, each with how soon it is."""
     now = now or utcnow()
     rows = session.scalars(
         select(Recommendation).join(Occurrence, Recommendation.occurrence_id == Occurrence.id)
         .where(Recommendation.user_id == user_id, Occurrence.starts_at > now)
-        .order_by(Recommendation.rank)
+        .order_by(Recommendation.rank, Recommendation.id)
     )
-    return [r for r in rows if not r.occurrence.is_cancelled]
+    profile = session.scalar(select(Profile).where(Profile.user_id == user_id))
+    booked = _booked_events(session, [user_id], now).get(user_id, set())
+    out: list[Suggestion] = []
+    seen: set[int] = set()
+    for row in rows:
+        occurrence = row.occurrence
+        event = occurrence.event
+        if occurrence.is_cancelled or event.id in seen or event.id in booked or not meets_needs(profile, event):
+            continue
+        seen.add(event.id)
+        out.append(Suggestion(occurrence, row.reason, len(out),
+                              days_until(occurrence.starts_at, now, zone(event.timezone))))
+    return out

@@ -52,7 +52,7 @@ GRAPH = {
         _member(1, "Neighbour 4821", 0, 0, "g1", ["meal"], 1, "2026-11-20"),
         _member(2, "Neighbour 1193", 10, 5, "g1", ["meal", "exercise"], 2, "2026-11-20"),
         _member(3, "Maya", 20, 0, "g1", ["meal"], 2, "2026-11-14"),
-        _member(4, "Neighbour 3307", 10, -10, "g1", ["meal"], 1),
+        _member(4, "Neighbour 3307", 10, -10, "g1", ["meal"], 1, community=1),
         _member(5, "Neighbour 5502", 60, 40, "g2", ["exercise"], 1, "2026-11-22", community=1),
         _member(6, "Neighbour 7718", 75, 55, "g2", ["exercise"], 2, "2026-11-22T10:30:00+00:00", community=1),
         _member(7, "Neighbour 7720", 90, 40, "g2", ["exercise"], 1, None, community=1),
@@ -96,6 +96,16 @@ TRICKY = {
     + GRAPH["groups"][1:],
 }
 
+# A member not placed whose JSON still names a group (as older snapshots did): the viewer must
+# neither colour them nor show the group, and must say what the server's words say.
+MIXED = {
+    **GRAPH,
+    "nodes": GRAPH["nodes"][:11] + [dict(GRAPH["nodes"][11], group="g3", placed=False, placement="not_placed")],
+    "words": {"placement": {"not_placed": "Not yet placed", "confirmed": "In a confirmed group",
+                            "met": "Has met with a group", "offered": "Offered a group, no answer yet"}},
+}
+MIXED["nodes"][0] = dict(MIXED["nodes"][0], placement="confirmed")
+
 VIEWER = "document.getElementById('match-graph').hearthGraph"
 
 # Counts taken from what sigma itself will draw (its display data after our reducers).
@@ -124,6 +134,9 @@ def viewer_app() -> Flask:
     app.add_url_rule("/_test/broken", "broken",
                      lambda: Response(PAGE.replace("{url}", "/_test/gone.json"), mimetype="text/html"))
     app.add_url_rule("/_test/graph.json", "graph", lambda: jsonify(GRAPH))
+    app.add_url_rule("/_test/mixed", "mixed",
+                     lambda: Response(PAGE.replace("{url}", "/_test/mixed.json"), mimetype="text/html"))
+    app.add_url_rule("/_test/mixed.json", "mixed_graph", lambda: jsonify(MIXED))
 
     @app.after_request
     def strict(response):
@@ -258,12 +271,14 @@ def test_filters_change_what_is_drawn(graph_page):
 
 def test_colour_toggle_switches_between_group_and_community(graph_page):
     page = graph_page
-    colours = "() => ['m1', 'm5', 'm11'].map(n => %s.sigma.getNodeDisplayData(n).color)" % VIEWER
+    colours = "() => ['m1', 'm4', 'm11'].map(n => %s.sigma.getNodeDisplayData(n).color)" % VIEWER
     by_group = page.evaluate(colours)
-    assert by_group[2] == "#6b6b6b"  # not yet in a group
+    assert by_group[2] == "#6b6b6b"  # not yet placed
     page.get_by_label("Community (people closely linked)").check()
     by_community = page.evaluate(colours)
-    assert by_community != by_group and by_community[2] != "#6b6b6b"
+    assert by_community != by_group
+    assert by_community[2] == "#6b6b6b"  # grey means "not yet placed" in either colouring, as the key says
+    assert "#6b6b6b" not in by_community[:2]
     page.get_by_label("Group", exact=True).check()
     assert page.evaluate(colours) == by_group
 
@@ -374,3 +389,28 @@ def test_labels_that_look_like_markup_are_shown_as_text(viewer_server, page):
     assert "<script>window.__ran=1</script>" in group.inner_text()
     assert page.locator("#match-graph img, #match-graph b, #match-graph script").count() == 0
     assert page.evaluate("window.__ran") is None
+
+
+def test_a_member_not_placed_is_grey_and_their_panel_says_so(viewer_server, page):
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(viewer_server + "/_test/mixed")
+    page.locator("#match-graph[data-graph-state=ready]").wait_for()
+    colour = "(n) => %s.sigma.getNodeDisplayData(n).color" % VIEWER
+    assert page.evaluate(colour, "m12") == "#6b6b6b"
+    assert page.get_by_text("Grey: not yet placed in a group").is_visible()
+    page.get_by_label("Community (people closely linked)").check()
+    assert page.evaluate(colour, "m12") == "#6b6b6b"
+    page.get_by_label("Find a neighbour or a group").fill("Neighbour 9002")
+    page.get_by_role("button", name="Neighbour 9002 (neighbour)").click()
+    panel = page.get_by_role("complementary", name="Neighbour 9002")
+    panel.wait_for()
+    text = panel.inner_text()
+    assert "Not yet placed" in text and "None at the moment" in text
+    assert "Board games" not in text  # no group for someone not placed
+    page.get_by_role("button", name="Close details").click()
+    page.get_by_label("Find a neighbour or a group").fill("Neighbour 4821")
+    page.get_by_role("button", name="Neighbour 4821 (neighbour)").click()
+    placed = page.get_by_role("complementary", name="Neighbour 4821")
+    placed.wait_for()
+    assert "In a confirmed group" in placed.inner_text() and "Friday supper, 5 Dec" in placed.inner_text()
+    assert page.evaluate(colour, "m1") != "#6b6b6b"

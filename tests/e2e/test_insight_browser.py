@@ -12,9 +12,10 @@ from browsing import log_in
 from factories import make_centre, make_event, make_resident, make_user
 from sqlalchemy import func, select
 
-from store.accounts.models import Role
+from store.accounts.models import Role, User
 from store.groups.matching import run_matching
 from store.groups.models import Group
+from store.insight.snapshots import build_snapshot
 
 
 def test_graph_figures_csv_and_refusal(live_server, browser):
@@ -79,3 +80,51 @@ def test_graph_figures_csv_and_refusal(live_server, browser):
     response = far.goto(url + f"/organiser/centres/{centre_id}/graph")
     assert response.status == 403
     assert "isn't open to you" in far.content()
+
+
+def test_a_resident_not_placed_is_grey_and_every_page_says_so(live_server, browser):
+    url = live_server.url
+    settings = live_server.app.extensions["hearth.settings"]
+    with live_server.database.unit_of_work() as session:
+        centre = make_centre(session, name="Hyde Park Community Hall", lat=53.8113, lon=-1.5660)
+        organiser = make_user(session, role=Role.ORGANISER, centre=centre, email="olu@example.org")
+        _, occurrence = make_event(session, settings, centre, organiser)
+        for i in range(6):
+            make_resident(session, name=f"Rowan{i}", show_name=True, email=f"r{i}@example.org")
+        make_resident(session, name="Solo", show_name=True, consent=False, email="solo@example.org")
+        run_matching(session, settings, occurrence.id)
+        build_snapshot(session, settings, centre)
+        centre_id = centre.id
+        solo = session.scalar(select(User).where(User.email == "solo@example.org")).id
+        rowan = session.scalar(select(User).where(User.email == "r0@example.org")).id
+
+    page = browser.new_context().new_page()
+    log_in(page, url, "olu@example.org")
+    page.goto(url + f"/organiser/centres/{centre_id}/graph")
+    page.locator("#match-graph[data-graph-state=ready]").wait_for()
+    assert "1 not yet placed" in page.locator("#match-graph").inner_text()
+    colour = "(n) => document.getElementById('match-graph').hearthGraph.sigma.getNodeDisplayData(n).color"
+    assert page.evaluate(colour, f"m{solo}") == "#6b6b6b"
+    assert page.evaluate(colour, f"m{rowan}") != "#6b6b6b"
+    assert page.get_by_text("Grey: not yet placed in a group").is_visible()
+    page.get_by_label("Community (people closely linked)").check()
+    assert page.evaluate(colour, f"m{solo}") == "#6b6b6b"
+
+    page.get_by_label("Find a neighbour or a group").fill("Solo")
+    page.get_by_role("button", name="Solo (neighbour)").click()
+    panel = page.get_by_role("complementary", name="Solo")
+    panel.wait_for()
+    assert "Not yet placed" in panel.inner_text() and "None at the moment" in panel.inner_text()
+    page.get_by_role("button", name="Close details").click()
+    page.get_by_label("Find a neighbour or a group").fill("Rowan0")
+    page.get_by_role("button", name="Rowan0 (neighbour)").click()
+    placed = page.get_by_role("complementary", name="Rowan0")
+    placed.wait_for()
+    assert "Offered a group, no answer yet" in placed.inner_text() and "Friday supper" in placed.inner_text()
+
+    page.goto(url + f"/organiser/centres/{centre_id}/")
+    found = dict((label.strip(), value) for value, label in
+                 re.findall(r'<p class="figure-number">([^<]+)</p><p>([^<(]+)', page.content()))
+    assert found["not yet placed in a group"] == "1"
+    rows = list(csv.DictReader(io.StringIO(page.request.get(url + f"/organiser/centres/{centre_id}/members.csv").text())))
+    assert [r["name_or_pseudonym"] for r in rows if r["placed"] == "no"] == ["Solo"]

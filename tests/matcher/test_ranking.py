@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
+from matcher.compat import haversine_km
 from matcher.ranking import (
     DEFAULT_WEIGHTS,
     SIGNALS,
@@ -20,12 +21,8 @@ from matcher.ranking import (
     Member,
     Recommendation,
 )
-from matcher.ranking_signals import (
-    haversine_km,
-    mmr_select,
-    personalized_pagerank,
-    time_slot,
-)
+from matcher.ranking_signals import mmr_select, personalized_pagerank
+from matcher.slots import time_slot
 
 T0 = datetime(2026, 5, 4, 18, 0, tzinfo=timezone.utc)  # a Monday evening
 

@@ -12,11 +12,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from store.centres import organisers
-from store.centres.models import Centre, Invitation
-from store.centres.operations import create_centre
+from store.centres.models import Centre
+from store.centres.operations import all_centres, create_centre
 from web.access import admin_required
 from web.admin.forms import CentreForm, InviteForm
 from web.db import attempt, db_session, enqueue_after_commit
@@ -51,7 +50,7 @@ def centres():
                     enqueue_after_commit("geocode_pending")
                 flash(f"{centre.name} is ready. Now invite its organisers.", "success")
                 return redirect(url_for("admin.centre", centre_id=centre.id))
-    rows = list(session.scalars(select(Centre).order_by(Centre.name)))
+    rows = all_centres(session)
     return render_template("admin/centres.html", centres=rows, form=form)
 
 
@@ -73,11 +72,5 @@ def centre(centre_id: int):
         )
         flash(f"Invitation sent to {form.email.data}.", "success")
         return redirect(url_for("admin.centre", centre_id=item.id))
-    invitations = list(
-        session.scalars(
-            select(Invitation)
-            .where(Invitation.centre_id == item.id, Invitation.accepted_at.is_(None))
-            .order_by(Invitation.created_at.desc())
-        )
-    )
+    invitations = organisers.open_invitations(session, item.id)
     return render_template("admin/centre.html", centre=item, form=form, invitations=invitations)

@@ -28,7 +28,7 @@ from store.events.models import Event, EventError, Occurrence
 from store.events.search import EventQuery, search_events
 from store.events.words import resident_seat_short, resident_seat_words
 from store.groups.dates import cancel_place
-from store.places.points import haversine_km
+from store.places.points import distance_km
 from store.profiles.operations import get_profile, home_point
 from web.db import attempt, database, db_session, enqueue_after_commit
 from web.events.display import event_json_ld, init_filters
@@ -153,7 +153,7 @@ def event(event_id: int):
         origin = home_point_of(current_user.id)
         if origin:
 
-            distance = haversine_km(origin, item.point)
+            distance = distance_km(origin, item.point)
     my_name = None
     if current_user.is_authenticated:
 

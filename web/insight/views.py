@@ -18,16 +18,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
-from store.centres.area import area_profiles, organiser_label, organiser_pause_words
+from store.centres.area import organiser_label, organiser_pause_words
 from store.centres.models import Centre
 from store.core.db import utcnow
 from store.core.jobruns import recent_runs
 from store.core.models import RunStatus
-from store.events.models import Occurrence
-from store.events.times import describe_time
-from store.groups.models import Group
 from store.groups.safety import lift_organiser_pause
 from store.insight.figures import (
     act_on_report,
@@ -37,6 +33,8 @@ from store.insight.figures import (
     unreached,
     weekly_series,
 )
+from store.insight.members import centre_groups, member_rows
+from store.insight.snapshots import graph_json as live_graph_json
 from store.insight.snapshots import latest_snapshot
 from store.profiles.operations import get_profile
 from store.social.models import Report
@@ -88,14 +86,9 @@ def overview(centre_id: int):
     centre = _centre(centre_id)
     session = db_session()
     series = weekly_series(session, centre)
-    groups = list(session.scalars(select(Group).where(Group.centre_id == centre.id)
-                                  .order_by(Group.created_at.desc(), Group.id.desc()).limit(30)))
-    rows = []
-    for g in groups:
-        occurrence = session.get(Occurrence, g.occurrence_id)
-        rows.append((g, occurrence.event.title, describe_time(occurrence.starts_at, occurrence.event.timezone)))
     return render_template("insight/overview.html", centre=centre, figures=figures(session, centre),
-                           series=series, groups=rows, snapshot=latest_snapshot(session, centre.id),
+                           series=series, groups=centre_groups(session, centre.id, limit=30),
+                           snapshot=latest_snapshot(session, centre.id),
                            open_reports=len(centre_reports(session, centre.id, open_only=True)))
 
 
@@ -111,41 +104,32 @@ def graph(centre_id: int):
 @organiser_required
 def graph_json(centre_id: int):
     centre = _centre(centre_id)
-    snapshot = latest_snapshot(db_session(), centre.id)
+    session = db_session()
+    snapshot = latest_snapshot(session, centre.id)
     if snapshot is None:
         return jsonify({"error": {"status": 404, "title": "Not drawn yet",
                                   "message": "The match graph hasn't been drawn yet. Use “Draw it now”."}}), 404
-    data = dict(snapshot.data)
+    data = live_graph_json(session, snapshot)
     data["links"] = {"csv": url_for("insight.members_csv", centre_id=centre.id),
                      "list": url_for("insight.members", centre_id=centre.id)}
     return jsonify(data)
-
-
-def _member_rows(centre: Centre) -> list[dict]:
-    snapshot = latest_snapshot(db_session(), centre.id)
-    by_id = {n["id"]: n for n in (snapshot.data["nodes"] if snapshot else [])}
-    out = []
-    for user, profile in area_profiles(db_session(), centre):
-        node = by_id.get(f"m{user.id}", {})
-        out.append({"label": organiser_label(user, profile, _secret()), "placed": node.get("placed"),
-                    "ties": node.get("ties"), "group": node.get("group"), "kinds": ", ".join(profile.wants or []),
-                    "last_attended": node.get("last_attended")})
-    return out
 
 
 @bp.route("/members")
 @organiser_required
 def members(centre_id: int):
     centre = _centre(centre_id)
-    return render_template("insight/members.html", centre=centre, rows=_member_rows(centre))
+    return render_template("insight/members.html", centre=centre, rows=member_rows(db_session(), centre, _secret()))
 
 
 @bp.route("/members.csv")
 @organiser_required
 def members_csv(centre_id: int):
     centre = _centre(centre_id)
-    rows = [["name_or_pseudonym", "ever_placed", "ties", "current_group", "enjoys", "last_attended"]]
-    rows += [[r["label"], r["placed"], r["ties"], r["group"], r["kinds"], r["last_attended"]] for r in _member_rows(centre)]
+    rows = [["name_or_pseudonym", "placed", "placement", "group", "ties", "enjoys", "last_attended"]]
+    rows += [[r.label, "yes" if r.placed else "no", r.placement, r.group, r.facts.ties, r.kinds,
+              r.facts.last_attended.isoformat() if r.facts.last_attended else ""]
+             for r in member_rows(db_session(), centre, _secret())]
     return _csv(rows, f"{centre.slug}-members.csv")
 
 
@@ -153,11 +137,10 @@ def members_csv(centre_id: int):
 @organiser_required
 def groups_csv(centre_id: int):
     centre = _centre(centre_id)
-    session = db_session()
     rows = [["group", "event", "starts_at", "status", "score", "reason", "seats_offered", "accepted", "farthest_km"]]
-    for g in session.scalars(select(Group).where(Group.centre_id == centre.id).order_by(Group.id)):
-        occurrence = session.get(Occurrence, g.occurrence_id)
-        rows.append([g.id, occurrence.event.title, occurrence.starts_at.isoformat(), g.status.value,
+    for row in centre_groups(db_session(), centre.id, newest_first=False):
+        g = row.group
+        rows.append([g.id, row.event.title, row.occurrence.starts_at.isoformat(), g.status.value,
                      round(g.score, 3), g.reason, len(g.seats), len(g.accepted), round(g.farthest_km, 2)])
     return _csv(rows, f"{centre.slug}-groups.csv")
 

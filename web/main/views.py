@@ -6,13 +6,10 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from store.core.db import utcnow
 from store.groups.offers import describe, groups_for_user
 from store.groups.words import resident_seat_words as seat_words
-from store.messages.models import Message
-from store.messages.outbox import messages_for
+from store.messages.outbox import messages_for, read_message
 from store.profiles.operations import get_profile
 from store.recommendations.operations import recommendations_for
 from web.db import db_session
@@ -72,12 +69,7 @@ def messages():
 @bp.route("/messages/<int:message_id>")
 @login_required
 def message(message_id: int):
-    session = db_session()
-    item = session.scalar(
-        select(Message).where(Message.id == message_id, Message.user_id == current_user.id)
-    )
+    item = read_message(db_session(), current_user.id, message_id)
     if item is None:
         abort(404)
-    if item.read_at is None:
-        item.read_at = utcnow()
     return render_template("main/message.html", message=item)

@@ -14,9 +14,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from store.centres.models import Centre
+from store.centres.organisers import centres_run_by
 from store.places.geocoding import GeocodingError, geocode
 from store.places.neighbourhoods import (
     load_neighbourhoods,
@@ -24,7 +24,7 @@ from store.places.neighbourhoods import (
     remove_neighbourhood,
     set_neighbourhood,
 )
-from store.places.points import PlaceDataError, haversine_km
+from store.places.points import PlaceDataError, distance_km
 from web.access import organiser_required
 from web.db import db_session
 from web.neighbourhoods.forms import NeighbourhoodForm, RemoveForm, UploadForm
@@ -37,9 +37,7 @@ _TOO_ROUGH_M = 5000
 
 
 def _centres() -> list[Centre]:
-    if current_user.is_admin:
-        return list(db_session().scalars(select(Centre).order_by(Centre.name)))
-    return sorted(current_user.centres, key=lambda c: c.name)
+    return centres_run_by(db_session(), current_user)
 
 
 def _centre(centre_id: int) -> Centre:
@@ -60,7 +58,7 @@ def index():
 
 def _page(centre: Centre, form: NeighbourhoodForm | None = None, upload: UploadForm | None = None, status: int = 200):
     hoods = neighbourhoods_of(db_session(), centre)
-    distances = {h.id: haversine_km((h.lat, h.lon), (centre.lat, centre.lon)) if centre.lat is not None else None
+    distances = {h.id: distance_km((h.lat, h.lon), (centre.lat, centre.lon)) if centre.lat is not None else None
                  for h in hoods}
     return render_template("neighbourhoods/centre.html", centre=centre, hoods=hoods, distances=distances,
                            form=form or NeighbourhoodForm(formdata=None), upload=upload or UploadForm(formdata=None),

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from store.centres.area import organiser_pauses
 from store.centres.models import Centre
+from store.centres.organisers import centres_run_by
 from store.core.db import utcnow
 from store.events import admin as event_admin
 from store.events import models as event_models
@@ -48,11 +49,7 @@ def _settings():
 
 
 def _my_centres() -> list[Centre]:
-    if current_user.is_admin:
-        from sqlalchemy import select
-
-        return list(db_session().scalars(select(Centre).order_by(Centre.name)))
-    return sorted(current_user.centres, key=lambda c: c.name)
+    return centres_run_by(db_session(), current_user)
 
 
 def _event(event_id: int) -> Event:

@@ -31,6 +31,7 @@ from store.profiles.homes import (
     understand_home,
 )
 from store.profiles.operations import get_profile, is_matchable, next_step
+from store.profiles.vectors import refit_due
 from web.db import attempt, db_session, enqueue_after_commit
 from web.profile.forms import (
     STEP_FORMS,
@@ -216,6 +217,8 @@ def step(step: str):
         else:
             for occurrence_id in rematch:
                 enqueue_after_commit("run_match", occurrence_id)
+            if refit_due(session):  # never fitted in the request: the job refits everyone's vectors
+                enqueue_after_commit("refit_vectors")
             enqueue_after_commit("refresh_recommendations", current_user.id)
             flash("Saved." if step != "needs" else "Saved. Thank you for telling us about yourself.", "success")
             return _after_saving(step)

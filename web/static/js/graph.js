@@ -22,6 +22,8 @@
   var KIND_WORDS = { meal: "Shared meals", exercise: "Exercise together", event: "Events" };
   var STATUS_WORDS = { proposed: "Suggested, waiting for replies", confirmed: "Confirmed",
                        met: "Has met", dissolved: "Ended" };
+  // Shown only if the JSON carries no words of its own (`words.placement`, from the server).
+  var PLACED_WORDS = { true: "Placed in a group", false: "Not yet placed" };
   var MAX_RESULTS = 8;
   var STILL = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   function ms(duration) { return STILL ? 1 : duration; }
@@ -38,6 +40,10 @@
     return isNaN(d.getTime()) ? String(iso) : DAY.format(d);
   }
   function dayKey(iso) { return iso ? String(iso).slice(0, 10) : ""; }
+
+  // One reading of "placed" for the dot, the legend, the panel and the filters: the server's
+  // `placed`, and the group that places the member only when they are placed (GRAPH_FORMAT.md).
+  function isPlaced(m) { return m.placed === true; }
 
   var uid = 0;
   function el(tag, attrs, children) {
@@ -66,6 +72,7 @@
     this.graph = null;
     this.members = new Map();
     this.groups = new Map();
+    this.words = {};
     this.colourBy = "group";
     this.edgeKinds = { tie: true, suggestion: true };
     this.activityKinds = null;      // Set of kinds switched on; members with none always show
@@ -104,6 +111,7 @@
 
   Viewer.prototype.load = function (data) {
     this.data = data;
+    this.words = (data.words && data.words.placement) || {};
     (data.nodes || []).forEach(function (n) { this.members.set(String(n.id), n); }, this);
     var order = 0;
     (data.groups || []).forEach(function (g) {
@@ -128,6 +136,15 @@
     this.readyAt = performance.now();
     this.root.setAttribute("data-graph-state", "ready");
     this.root.dispatchEvent(new CustomEvent("hearth:graph-ready", { bubbles: true, detail: this }));
+  };
+
+  // The group that places member `m`, or null: never a group for someone not placed.
+  Viewer.prototype.groupOf = function (m) {
+    return isPlaced(m) && m.group != null ? (this.groups.get(String(m.group)) || null) : null;
+  };
+
+  Viewer.prototype.placementWords = function (m) {
+    return (m.placement && this.words[m.placement]) || PLACED_WORDS[isPlaced(m)];
   };
 
   // ---- the page around the canvas -------------------------------------------------------
@@ -222,7 +239,7 @@
       el("legend", { text: "Groups meeting between" }),
       el("div", { className: "mg-date" }, [el("label", { for: from.id, text: "From" }), from]),
       el("div", { className: "mg-date" }, [el("label", { for: to.id, text: "To" }), to]),
-      el("p", { className: "mg-hint", id: p + "dates-hint", text: "Neighbours not yet in a group always stay in view." })]));
+      el("p", { className: "mg-hint", id: p + "dates-hint", text: "Neighbours not yet placed in a group always stay in view." })]));
 
     this.root.appendChild(controls);
 
@@ -252,8 +269,8 @@
 
   Viewer.prototype.legend = function () {
     var list = el("ul", { className: "mg-legend", "aria-label": "Key" });
-    list.appendChild(el("li", null, [el("span", { className: "mg-dot mg-dot-unplaced", "aria-hidden": "true" }), "Grey: not yet in a group"]));
-    list.appendChild(el("li", null, [el("span", { className: "mg-dot mg-dot-colour", "aria-hidden": "true" }), "Other colours: one per group or community (colours repeat)"]));
+    list.appendChild(el("li", null, [el("span", { className: "mg-dot mg-dot-unplaced", "aria-hidden": "true" }), "Grey: not yet placed in a group"]));
+    list.appendChild(el("li", null, [el("span", { className: "mg-dot mg-dot-colour", "aria-hidden": "true" }), "Other colours: placed, one colour per group or per community (colours repeat)"]));
     list.appendChild(el("li", null, [el("span", { className: "mg-swatch mg-swatch-tie", "aria-hidden": "true" }), "Dark line: a tie, they have met"]));
     list.appendChild(el("li", null, [el("span", { className: "mg-swatch mg-swatch-suggestion", "aria-hidden": "true" }), "Thin blue line: a suggestion"]));
     return list;
@@ -264,16 +281,18 @@
   Viewer.prototype.buildGraph = function () {
     var Graph = window.graphology.UndirectedGraph;
     var graph = new Graph();
-    var groups = this.groups;
+    var self = this;
     (this.data.nodes || []).forEach(function (n) {
-      var group = n.group != null ? groups.get(String(n.group)) : null;
+      var group = self.groupOf(n), placed = isPlaced(n);
       var community = Number(n.community) || 0;
+      var byGroup = !placed ? UNPLACED : (group ? group.colour : PALETTE[0]);
       graph.addNode(String(n.id), {
         label: n.label == null ? "" : String(n.label),
         x: Number(n.x) || 0, y: Number(n.y) || 0, size: Number(n.size) || 4,
-        gc: group ? group.colour : UNPLACED,
-        cc: n.community == null ? UNPLACED : PALETTE[((community % PALETTE.length) + PALETTE.length) % PALETTE.length],
-        color: group ? group.colour : UNPLACED
+        gc: byGroup,
+        // grey means "not yet placed" whichever way the dots are coloured, as the key says
+        cc: !placed ? UNPLACED : PALETTE[((community % PALETTE.length) + PALETTE.length) % PALETTE.length],
+        color: byGroup
       });
     });
     (this.data.edges || []).forEach(function (e) {
@@ -335,9 +354,9 @@
       for (var i = 0; i < kinds.length; i++) { if (this.activityKinds.has(kinds[i])) { any = true; break; } }
       if (!any) { return false; }
     }
-    if ((this.from || this.to) && m.group != null) {
-      var group = this.groups.get(String(m.group));
-      var when = group ? dayKey(group.data.date) : "";
+    var group = this.groupOf(m);
+    if ((this.from || this.to) && group) {
+      var when = dayKey(group.data.date);
       if (!when || (this.from && when < this.from) || (this.to && when > this.to)) { return false; }
     }
     return true;
@@ -488,7 +507,7 @@
       if (!this.visibleNodes.has(id)) {
         panel.appendChild(el("p", { className: "mg-hint", text: "Hidden from the drawing by the filters you chose." }));
       }
-      var group = m.group != null ? this.groups.get(String(m.group)) : null;
+      var group = this.groupOf(m);
       if (group) {
         var open = el("button", { type: "button", className: "link-button mg-link", text: String(group.data.label) });
         open.addEventListener("click", function () { self.select("group", String(m.group), { centre: true }); });
@@ -496,7 +515,7 @@
       } else {
         this.detailRow(details, "Group", "None at the moment");
       }
-      this.detailRow(details, "Placed in a group", m.placed ? "Yes" : "Not yet placed");
+      this.detailRow(details, "Placed in a group", this.placementWords(m));
       this.detailRow(details, "Ties", m.ties === 1 ? "1 person they have met" :
                      NUMBER.format(m.ties || 0) + " people they have met");
       this.detailRow(details, "Last attended", day(m.last_attended) || "Not yet");
