@@ -1,8 +1,9 @@
 """Forms for joining, logging in, resetting a password and accepting an invitation."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from web.validators import HearthForm
 
 __all__ = ["LoginForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm", "DeleteAccountForm"]
 
@@ -11,13 +12,13 @@ _NAME = [DataRequired("Please tell us what to call you."), Length(max=80, messag
 _NEW_PASSWORD = [DataRequired("Please choose a password."), Length(max=128, message="Please use at most 128 characters.")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(HearthForm):
     email = EmailField("Email address", validators=_EMAIL)
     password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=128)])
     remember = BooleanField("Keep me logged in on this device")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(HearthForm):
     display_name = StringField("What should we call you?", validators=_NAME)
     email = EmailField("Email address", validators=_EMAIL)
     password = PasswordField("Choose a password", validators=_NEW_PASSWORD)
@@ -26,18 +27,18 @@ class RegisterForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(HearthForm):
     email = EmailField("Email address", validators=_EMAIL)
 
 
-class ResetForm(FlaskForm):
+class ResetForm(HearthForm):
     password = PasswordField("New password", validators=_NEW_PASSWORD)
     confirm = PasswordField(
         "Type the new password again", validators=[DataRequired("Please type the password again."), EqualTo("password", "The two passwords don't match.")]
     )
 
 
-class InviteAcceptForm(FlaskForm):
+class InviteAcceptForm(HearthForm):
     display_name = StringField("Your name, as other organisers will see it", validators=_NAME)
     password = PasswordField("Choose a password", validators=_NEW_PASSWORD)
     confirm = PasswordField(
@@ -45,9 +46,9 @@ class InviteAcceptForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(HearthForm):
     """An empty form: a button that spends a single-use link (so link previews cannot)."""
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(HearthForm):
     password = PasswordField("Your password", validators=[DataRequired("Please enter your password to confirm.")])

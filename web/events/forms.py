@@ -1,6 +1,5 @@
 """Forms for finding events, and the small button forms for signing up, cancelling and feeds."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -14,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from store.events.models import KINDS
 from store.profiles.taxonomy import ACCESS_NEEDS, INTEREST_GROUPS
+from web.validators import HearthForm
 
 __all__ = ["MultiCheckboxField", "SearchForm", "ButtonForm", "FeedForm", "DISTANCES"]
 
@@ -29,7 +29,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SearchForm(FlaskForm):
+class SearchForm(HearthForm):
     """The filters on the events page: a GET form, so it can be bookmarked and needs no token."""
 
     class Meta:
@@ -48,11 +48,11 @@ class SearchForm(FlaskForm):
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(1, 500)])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(HearthForm):
     """A button that changes something: only the CSRF token travels with it."""
 
 
-class FeedForm(FlaskForm):
+class FeedForm(HearthForm):
     """Make a new calendar address, or turn the current one off."""
 
     action = HiddenField(validators=[AnyOf(["new", "revoke"])])

@@ -1,13 +1,14 @@
 """Forms for organisers: a contact note, acting on a report, starting a run."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from web.validators import HearthForm
 
 __all__ = ["ContactForm", "ReportActionForm", "RunForm"]
 
 
-class ContactForm(FlaskForm):
+class ContactForm(HearthForm):
     user_id = HiddenField(validators=[DataRequired()])
     note = TextAreaField("What happened when you got in touch?", validators=[
         DataRequired("Please write a few words about the contact."),
@@ -15,12 +16,12 @@ class ContactForm(FlaskForm):
     ])
 
 
-class ReportActionForm(FlaskForm):
+class ReportActionForm(HearthForm):
     note = TextAreaField("Add a note (only organisers of this centre see it)", validators=[Optional(), Length(max=4000)])
     pause_days = IntegerField("Pause this person from group matching for (days)", default=0,
                               validators=[Optional(), NumberRange(0, 365, "Please choose from 0 to 365 days.")])
     close = BooleanField("Close this report")
 
 
-class RunForm(FlaskForm):
+class RunForm(HearthForm):
     """A button: the form carries only the CSRF token."""

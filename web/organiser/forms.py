@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +30,7 @@ from store.events.admin import EventDetails
 from store.events.models import KINDS, RECURRENCES
 from store.profiles.taxonomy import DIETARY, INTEREST_GROUPS, LANGUAGES
 from web.events.forms import MultiCheckboxField
+from web.validators import HearthForm
 
 __all__ = ["EventForm", "DuplicateForm", "CancelForm", "MessageForm", "CheckInForm", "parse_dates", "details_from"]
 
@@ -58,7 +58,7 @@ def _check_dates(form, field) -> None:
     parse_dates(field.data)
 
 
-class EventForm(FlaskForm):
+class EventForm(HearthForm):
     centre_id = SelectField("Which centre runs it", coerce=int, validate_choice=True)
     title = StringField("Title", validators=[DataRequired("Please give the event a title."), Length(max=120)])
     kind = RadioField("What kind of event", choices=list(KINDS),
@@ -116,20 +116,20 @@ def details_from(form: EventForm) -> EventDetails:
     )
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(HearthForm):
     start_date = DateField("New date (the first date, if it repeats)",
                            validators=[InputRequired("Please give the new date, like 24/12/2026.")])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(HearthForm):
     reason = TextAreaField("A short reason for the people signed up (optional)", validators=[Optional(), Length(max=500)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(HearthForm):
     subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=120)])
     body = TextAreaField("Message", validators=[DataRequired("Please write a message."), Length(max=4000)])
     include_waitlist = BooleanField("Also send it to people on the waiting list")
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(HearthForm):
     status = HiddenField(validators=[AnyOf(["attended", "no_show", "confirmed"])])
