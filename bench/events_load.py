@@ -75,8 +75,8 @@ def seed(url: str, *, events: int, residents: int, seed_value: int = 5) -> dict:
                    for i in range(60)]
         hashed = hash_password(PASSWORD)
         users = [{"email": f"resident{i:05d}@example.org", "display_name": f"Resident {i}", "password_hash": hashed,
-                  "role": Role.RESIDENT, "is_active": True, "email_confirmed_at": now, "created_at": now,
-                  "session_token": f"bench-{i}"} for i in range(residents)]
+                  "role": Role.RESIDENT, "is_active": True, "email_confirmed_at": now, "created_at": now}
+                 for i in range(residents)]
         user_ids = list(session.scalars(insert(User).returning(User.id), users))
         homes = []
         for user_id in user_ids:

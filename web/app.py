@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -45,6 +46,7 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": settings.is_production,
         "REMEMBER_COOKIE_NAME": "hearth_remember",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=settings.remember_days),
         "PREFERRED_URL_SCHEME": "https" if settings.is_production else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "WTF_CSRF_SSL_STRICT": settings.is_production,

@@ -1,11 +1,12 @@
 """Forms for joining, logging in, resetting a password and accepting an invitation."""
 
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from web.validators import HearthForm
+from web.validators import HearthForm, SameSitePath
 
-__all__ = ["LoginForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm", "DeleteAccountForm"]
+__all__ = ["LoginForm", "NextForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm",
+           "DeleteAccountForm", "LogOutEverywhereForm"]
 
 _EMAIL = [DataRequired("Please enter your email address."), Email("Please enter a valid email address."), Length(max=254)]
 _NAME = [DataRequired("Please tell us what to call you."), Length(max=80, message="Please keep this under 80 characters.")]
@@ -16,6 +17,15 @@ class LoginForm(HearthForm):
     email = EmailField("Email address", validators=_EMAIL)
     password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=128)])
     remember = BooleanField("Keep me logged in on this device")
+
+
+class NextForm(HearthForm):
+    """The log-in page's query string: where to go afterwards, only ever a path on this site."""
+
+    class Meta:
+        csrf = False
+
+    next = StringField(validators=[Optional(), Length(max=2000), SameSitePath()])
 
 
 class RegisterForm(HearthForm):
@@ -52,3 +62,7 @@ class ConfirmForm(HearthForm):
 
 class DeleteAccountForm(HearthForm):
     password = PasswordField("Your password", validators=[DataRequired("Please enter your password to confirm.")])
+
+
+class LogOutEverywhereForm(HearthForm):
+    """A button: end every session of this person, on every device."""
