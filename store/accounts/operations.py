@@ -126,7 +126,8 @@ def register_resident(
     """Start a resident's account and send the confirmation link.
 
     If the address already has an account, its owner is told instead and nothing else changes,
-    so the response is the same either way. Raises :class:`AccountError` for a weak password.
+    so the response is the same either way, and so is the time it takes: the password is hashed
+    on both paths (scrypt is most of the work). Raises :class:`AccountError` for a weak password.
     """
     email = normalise_email(email)
     problem = password_problem(password, email=email, name=display_name)
@@ -134,6 +135,7 @@ def register_resident(
         raise AccountError(problem)
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None:
+        hash_password(password)  # thrown away: the same work as a new account, so timing tells nothing
         queue_message(
             session,
             to_email=existing.email,
