@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FloatField, IntegerField, TextAreaField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import NumberRange, StopValidation, ValidationError
 
 __all__ = [
     "CONTROL_MESSAGE", "has_control_characters", "PlainText", "DateWithin", "SameSitePath", "safe_path",
@@ -119,13 +119,26 @@ def _shared_problem(field) -> str | None:
            for v in field.raw_data or ()):
         return CONTROL_MESSAGE
     data = field.data
-    if isinstance(field, IntegerField) and isinstance(data, int) and abs(data) > LARGEST_NUMBER:
+    if (isinstance(field, IntegerField) and isinstance(data, int) and abs(data) > LARGEST_NUMBER
+            and not _bounded(field)):
         return "That number is far too large. Please give a smaller one."
     if isinstance(field, (FloatField, DecimalField)) and data is not None and not _finite(data):
         return "Please give an ordinary number, like 2 or 3.5."
-    if isinstance(field, DateField) and isinstance(data, date) and not EARLIEST_DATE <= data <= LATEST_DATE:
+    if (isinstance(field, DateField) and isinstance(data, date) and not EARLIEST_DATE <= data <= LATEST_DATE
+            and not _has(field, DateWithin)):
         return f"Please give a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
     return None
+
+
+def _bounded(field) -> bool:
+    """Whether the field has its own range with both ends (whose message is the more helpful one)."""
+    return any(isinstance(v, NumberRange) and v.min is not None and v.max is not None
+               and abs(v.min) <= LARGEST_NUMBER and abs(v.max) <= LARGEST_NUMBER for v in field.validators)
+
+
+def _has(field, kind) -> bool:
+    """Whether the field has its own check of this kind (whose message is the more helpful one)."""
+    return any(isinstance(v, kind) for v in field.validators)
 
 
 def _finite(number) -> bool:
@@ -135,22 +148,16 @@ def _finite(number) -> bool:
 
 
 class HearthForm(FlaskForm):
-    """Every Hearth form: the shared checks of :func:`_shared_problem` before the form's own."""
+    """Every Hearth form: the shared checks of :func:`_shared_problem`, then the form's own.
+
+    A field that fails a shared check shows only that message (its own checks would be about
+    something it cannot be)."""
 
     def validate(self, extra_validators=None) -> bool:
-        extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
-        refused = {}
-        for name, field in self._fields.items():
-            problem = _shared_problem(field)
-            if problem is not None:
-                refused[name] = problem
-                extra.setdefault(name, []).insert(0, _refuse(problem))
-        valid = super().validate(extra)
+        refused = {name: problem for name, field in self._fields.items()
+                   if (problem := _shared_problem(field)) is not None}
+        valid = super().validate(extra_validators)
+        for name, problem in refused.items():
+            self._fields[name].errors = [problem]
+        self._errors = None  # WTForms caches ``form.errors``; let it see the messages above
         return valid and not refused
-
-
-def _refuse(message: str):
-    def check(form, field):
-        raise StopValidation(message)
-
-    return check

@@ -42,7 +42,9 @@ class SearchForm(HearthForm):
     access = MultiCheckboxField("I need", choices=list(ACCESS_NEEDS), validate_choice=False)
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("Until", validators=[Optional()])
-    within = SelectField("How far from home", choices=DISTANCES, default="", validate_choice=False)
+    within = SelectField("How far from home", choices=DISTANCES, default="", validate_choice=False,
+                         validators=[Optional(), AnyOf([km for km, _ in DISTANCES if km],
+                                                       message="Please choose a distance from the list.")])
     sort = RadioField("Show first", choices=[("soonest", "The soonest"), ("nearest", "The nearest")],
                       default="soonest", validators=[Optional(), AnyOf(["soonest", "nearest"])])
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(1, 500)])

@@ -1,15 +1,20 @@
 """Forms for organisers: a contact note, acting on a report, starting a run."""
 
-from wtforms import BooleanField, HiddenField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, IntegerField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from web.validators import HearthForm
 
 __all__ = ["ContactForm", "ReportActionForm", "RunForm"]
 
 
+_PERSON = "Please choose the person from the list (reload the page if it has changed)."
+
+
 class ContactForm(HearthForm):
-    user_id = HiddenField(validators=[DataRequired()])
+    user_id = IntegerField("Person", widget=HiddenInput(), validators=[
+        InputRequired(_PERSON), NumberRange(1, 2**31 - 1, _PERSON)])
     note = TextAreaField("What happened when you got in touch?", validators=[
         DataRequired("Please write a few words about the contact."),
         Length(max=2000, message="Please keep the note under 2,000 characters."),

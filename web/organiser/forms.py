@@ -27,10 +27,10 @@ from wtforms.validators import (
 )
 
 from store.events.admin import EventDetails
-from store.events.models import KINDS, RECURRENCES
+from store.events.models import KINDS, MAX_DAYS_AHEAD, RECURRENCES, TOO_FAR_AHEAD
 from store.profiles.taxonomy import DIETARY, INTEREST_GROUPS, LANGUAGES
 from web.events.forms import MultiCheckboxField
-from web.validators import HearthForm
+from web.validators import DateWithin, HearthForm
 
 __all__ = ["EventForm", "DuplicateForm", "CancelForm", "MessageForm", "CheckInForm", "parse_dates", "details_from"]
 
@@ -66,7 +66,8 @@ class EventForm(HearthForm):
     description = TextAreaField("What happens, in a few friendly sentences", validators=[Optional(), Length(max=4000)])
     tags = MultiCheckboxField("Topics", choices=[c for g in INTEREST_GROUPS for c in g.tags])
     start_date = DateField("Date (the first date, if it repeats)",
-                           validators=[InputRequired("Please give the date, like 24/12/2026.")])
+                           validators=[InputRequired("Please give the date, like 24/12/2026."),
+                                       DateWithin(days_ahead=MAX_DAYS_AHEAD, message=TOO_FAR_AHEAD)])
     start_time = TimeField("Starts at", validators=[InputRequired("Please give the start time, like 12:30.")])
     end_time = TimeField("Ends at", validators=[InputRequired("Please give the end time, like 14:00.")])
     recurrence = SelectField("How often", choices=list(RECURRENCES), default="none")
@@ -118,7 +119,8 @@ def details_from(form: EventForm) -> EventDetails:
 
 class DuplicateForm(HearthForm):
     start_date = DateField("New date (the first date, if it repeats)",
-                           validators=[InputRequired("Please give the new date, like 24/12/2026.")])
+                           validators=[InputRequired("Please give the new date, like 24/12/2026."),
+                                       DateWithin(days_ahead=MAX_DAYS_AHEAD, message=TOO_FAR_AHEAD)])
 
 
 class CancelForm(HearthForm):
