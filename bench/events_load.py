@@ -137,15 +137,15 @@ def _wait(url: str, timeout: float = 60.0) -> None:
     raise SystemExit(f"the server at {url} did not answer within {timeout:.0f} s")
 
 
-def _login_cookie(base: str, email: str) -> str:
+def _login_cookie(base: str, email: str, password: str = PASSWORD) -> str:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
-    opener.open(base + "/login", data=data).read()
+    data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+    welcome = opener.open(base + "/login", data=data).read().decode()
     cookies = {c.name: c.value for c in jar}
-    if "hearth_session" not in cookies:
+    if "hearth_session" not in cookies or "Welcome back" not in welcome:
         raise SystemExit("could not log in the benchmark resident")
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
