@@ -16,15 +16,13 @@ from jobs.queue import Queue
 from store.core.db import Database
 from store.core.migrate import MIGRATIONS_DIR
 
-__all__ = ["create_app", "RowIdConverter"]
+__all__ = ["create_app", "row_id_converter"]
 
 
-class RowIdConverter(IntegerConverter):
-    """``<int:…>`` in every route: only a number a row id can be, so ``/messages/99999999999999999999``
-    is a 404 rather than an integer too large for the database."""
-
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+def row_id_converter(map, *args, **kwargs) -> IntegerConverter:
+    """``<int:…>`` in every route: Werkzeug's own converter, up to the largest row id, so
+    ``/messages/99999999999999999999`` is a 404 rather than an integer too large for the database."""
+    return IntegerConverter(map, *args, **{"max": 2**31 - 1, **kwargs})
 
 
 def create_app(config_override: Mapping[str, Any] | None = None) -> Flask:
@@ -83,7 +81,7 @@ def _build(settings: Settings) -> Flask:
 
     Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
     app = Flask("web", instance_path=settings.instance_path, instance_relative_config=False)
-    app.url_map.converters["int"] = RowIdConverter
+    app.url_map.converters["int"] = row_id_converter
     app.config.update(_flask_config(settings))
     app.extensions["hearth.settings"] = settings
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
