@@ -46,6 +46,7 @@ bench: setup chromium
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.graph_render
 	$(BIN)/python -m bench.events_load
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

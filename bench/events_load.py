@@ -75,8 +75,8 @@ def seed(url: str, *, events: int, residents: int, seed_value: int = 5) -> dict:
                    for i in range(60)]
         hashed = hash_password(PASSWORD)
         users = [{"email": f"resident{i:05d}@example.org", "display_name": f"Resident {i}", "password_hash": hashed,
-                  "role": Role.RESIDENT, "is_active": True, "email_confirmed_at": now, "created_at": now,
-                  "session_token": f"bench-{i}"} for i in range(residents)]
+                  "role": Role.RESIDENT, "is_active": True, "email_confirmed_at": now, "created_at": now}
+                 for i in range(residents)]
         user_ids = list(session.scalars(insert(User).returning(User.id), users))
         homes = []
         for user_id in user_ids:
@@ -137,15 +137,15 @@ def _wait(url: str, timeout: float = 60.0) -> None:
     raise SystemExit(f"the server at {url} did not answer within {timeout:.0f} s")
 
 
-def _login_cookie(base: str, email: str) -> str:
+def _login_cookie(base: str, email: str, password: str = PASSWORD) -> str:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
-    opener.open(base + "/login", data=data).read()
+    data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+    welcome = opener.open(base + "/login", data=data).read().decode()
     cookies = {c.name: c.value for c in jar}
-    if "hearth_session" not in cookies:
+    if "hearth_session" not in cookies or "Welcome back" not in welcome:
         raise SystemExit("could not log in the benchmark resident")
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 

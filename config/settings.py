@@ -49,6 +49,13 @@ def _port(value: str) -> int:
     return number
 
 
+def _remember_days(value: str) -> int:
+    number = _positive_int(value)
+    if number > 365:
+        raise ValueError(f"expected from 1 to 365 days, got {number}")
+    return number
+
+
 def _bool(value: str) -> bool:
     lowered = str(value).strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
@@ -155,6 +162,8 @@ _SPECS: tuple[_Spec, ...] = (
           "how long a password-reset link works"),
     _Spec("invite_days", "HEARTH_INVITE_DAYS", 7, _positive_int,
           "how long an organiser invitation works"),
+    _Spec("remember_days", "HEARTH_REMEMBER_DAYS", 30, _remember_days,
+          "how long “keep me logged in” lasts on a device, from 1 to 365 days"),
     _Spec("geocoder", "HEARTH_GEOCODER", "offline", _choice(*GEOCODERS),
           "`offline` (gazetteers shipped in packages) or `nominatim` (falls back to offline on failure)"),
     _Spec("nominatim_user_agent", "HEARTH_NOMINATIM_USER_AGENT", "hearth-community-matching", _text,
@@ -194,6 +203,7 @@ class Settings:
     smtp_starttls: bool
     reset_token_minutes: int
     invite_days: int
+    remember_days: int
     geocoder: str
     nominatim_user_agent: str
     service_area: str

@@ -1,6 +1,6 @@
 """Every model, imported once so that ``Base.metadata`` knows all tables (for Alembic and tests)."""
 
-from store.accounts.models import AccountToken, Role, TokenPurpose, User
+from store.accounts.models import AccountToken, LoginSession, Role, TokenPurpose, User
 from store.centres.models import Centre, Invitation, organiser_memberships
 from store.core.db import Base
 from store.core.models import JobRun
@@ -32,6 +32,7 @@ __all__ = [
     "Profile",
     "StoredVectorizer",
     "AccountToken",
+    "LoginSession",
     "TokenPurpose",
     "Role",
     "User",

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import ConfigError, Settings, load_settings
 from jobs.queue import Queue
 from store.core.db import Database
 from store.core.migrate import MIGRATIONS_DIR
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "row_id_converter"]
+
+
+def row_id_converter(map, *args, **kwargs) -> IntegerConverter:
+    """``<int:…>`` in every route: Werkzeug's own converter, up to the largest row id, so
+    ``/messages/99999999999999999999`` is a 404 rather than an integer too large for the database."""
+    return IntegerConverter(map, *args, **{"max": 2**31 - 1, **kwargs})
 
 
 def create_app(config_override: Mapping[str, Any] | None = None) -> Flask:
@@ -45,6 +53,7 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": settings.is_production,
         "REMEMBER_COOKIE_NAME": "hearth_remember",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=settings.remember_days),
         "PREFERRED_URL_SCHEME": "https" if settings.is_production else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "WTF_CSRF_SSL_STRICT": settings.is_production,
@@ -72,6 +81,7 @@ def _build(settings: Settings) -> Flask:
 
     Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
     app = Flask("web", instance_path=settings.instance_path, instance_relative_config=False)
+    app.url_map.converters["int"] = row_id_converter
     app.config.update(_flask_config(settings))
     app.extensions["hearth.settings"] = settings
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")

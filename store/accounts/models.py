@@ -1,9 +1,8 @@
-"""People: accounts with a role, and single-use password-reset tokens."""
+"""People: accounts with a role, their log-in sessions, and single-use password-reset tokens."""
 
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, String
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.core.db import Base, utcnow
 
-__all__ = ["Role", "new_session_token", "User", "TokenPurpose", "AccountToken"]
+__all__ = ["Role", "User", "LoginSession", "TokenPurpose", "AccountToken"]
 
 
 class Role(str, enum.Enum):
@@ -20,11 +19,6 @@ class Role(str, enum.Enum):
     RESIDENT = "resident"
     ORGANISER = "organiser"
     ADMIN = "admin"
-
-
-def new_session_token() -> str:
-    """A fresh random token; changing it signs the person out everywhere."""
-    return secrets.token_urlsafe(24)
 
 
 class User(Base):
@@ -40,7 +34,6 @@ class User(Base):
         Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
         default=Role.RESIDENT,
     )
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     is_active: Mapped[bool] = mapped_column(default=True)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -59,8 +52,15 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
+    #: The key of the log-in session this copy of the account was loaded for (not a column):
+    #: set by ``store.accounts.sessions`` when a person logs in or a request finds their session.
+    login_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """Flask-Login's id, ``"<user id>:<session key>"``: it names one log-in on one device."""
+        if not self.login_key:
+            raise ValueError("start a log-in session (store.accounts.sessions) before logging a person in")
+        return f"{self.id}:{self.login_key}"
 
     @property
     def is_admin(self) -> bool:
@@ -75,6 +75,20 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+class LoginSession(Base):
+    """One log-in on one device. Only the SHA-256 of its key is kept; deleting the row logs that
+    device out for good, whatever cookies it saved."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class TokenPurpose(str, enum.Enum):

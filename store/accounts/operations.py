@@ -15,13 +15,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from config import Settings
-from store.accounts.models import (
-    AccountToken,
-    Role,
-    TokenPurpose,
-    User,
-    new_session_token,
-)
+from store.accounts.models import AccountToken, Role, TokenPurpose, User
+from store.accounts.sessions import end_all_sessions
 from store.core.db import utcnow
 from store.core.errors import HearthError
 from store.messages import links
@@ -136,7 +131,8 @@ def register_resident(
     """Start a resident's account and send the confirmation link.
 
     If the address already has an account, its owner is told instead and nothing else changes,
-    so the response is the same either way. Raises :class:`AccountError` for a weak password.
+    so the response is the same either way, and so is the time it takes: the password is hashed
+    on both paths (scrypt is most of the work). Raises :class:`AccountError` for a weak password.
     """
     email = normalise_email(email)
     problem = password_problem(password, email=email, name=display_name)
@@ -144,6 +140,7 @@ def register_resident(
         raise AccountError(problem)
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None:
+        hash_password(password)  # thrown away: the same work as a new account, so timing tells nothing
         queue_message(
             session,
             to_email=existing.email,
@@ -237,7 +234,7 @@ def request_password_reset(session: Session, settings: Settings, email: str) -> 
 
 
 def reset_password(session: Session, token: str, new_password: str) -> User:
-    """Set a new password from a reset link; signs the person out of every other session."""
+    """Set a new password from a reset link; ends the person's log-in on every device."""
     record = check_token(session, token, TokenPurpose.RESET_PASSWORD)
     if record is None:
         raise AccountError(
@@ -249,7 +246,7 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
         raise AccountError(problem)
     record = _use_token(session, token, TokenPurpose.RESET_PASSWORD)
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    end_all_sessions(session, user.id)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()  # the link proved they read this mailbox
     session.execute(

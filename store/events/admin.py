@@ -16,8 +16,10 @@ from store.core.db import utcnow
 from store.events.models import (
     ACTIVE,
     KINDS,
+    MAX_DAYS_AHEAD,
     MAX_SERIES_DAYS,
     RECURRENCES,
+    TOO_FAR_AHEAD,
     Event,
     EventError,
     Occurrence,
@@ -92,6 +94,12 @@ def _clean(d: EventDetails) -> EventDetails:
     )
 
 
+def _check_not_too_far(start_date: date, now: datetime) -> None:
+    """Dates far ahead are refused before any arithmetic on them (which could pass year 9999)."""
+    if start_date > now.date() + timedelta(days=MAX_DAYS_AHEAD):
+        raise EventError(TOO_FAR_AHEAD, "start_date")
+
+
 def _validate(d: EventDetails, tz: str, now: datetime, *, check_past: bool) -> None:
     if not d.title:
         raise EventError("Please give the event a title.", "title")
@@ -105,6 +113,7 @@ def _validate(d: EventDetails, tz: str, now: datetime, *, check_past: bool) -> N
         raise EventError(f"Please choose topics from the list ({', '.join(unknown)} isn't one).", "tags")
     if d.end_time <= d.start_time:
         raise EventError("The event ends before it starts. Please check the start and end times.", "end_time")
+    _check_not_too_far(d.start_date, now)
     if check_past and local_datetime(d.start_date, d.start_time, tz) < now:
         raise EventError("That date and time have already passed. Please choose one from now on.", "start_date")
     if d.recurrence not in dict(RECURRENCES):
@@ -278,6 +287,7 @@ def update_event(session: Session, settings: Settings, event: Event, details: Ev
 def duplicate_event(session: Session, settings: Settings, event: Event, *, by: User, start_date: date,
                     now: datetime | None = None) -> Event:
     """A copy of an event starting on ``start_date`` (a series keeps its length); nobody signed up yet."""
+    _check_not_too_far(start_date, now or utcnow())
     d = details_of(event)
     shift = start_date - event.start_date
     d = dataclasses.replace(

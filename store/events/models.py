@@ -29,7 +29,8 @@ from store.profiles.taxonomy import ACCESS_NEEDS
 
 __all__ = [
     "KINDS", "RECURRENCES", "ACCESS_FEATURES", "EventError", "event_tags", "Venue", "Event", "Occurrence",
-    "SignupStatus", "HOLDS_SEAT", "TAKES_SEAT", "ACTIVE", "STANDING", "SignUp", "CalendarFeed",
+    "SignupStatus", "HOLDS_SEAT", "TAKES_SEAT", "ACTIVE", "STANDING", "SignUp", "CalendarFeed", "MAX_SERIES_DAYS",
+    "MAX_DAYS_AHEAD", "TOO_FAR_AHEAD",
 ]
 
 #: What an event is, as (key, label); the keys match the profile's activity kinds.
@@ -52,6 +53,10 @@ ACCESS_FEATURES: tuple[str, ...] = tuple(key for key, _ in ACCESS_NEEDS)
 
 #: How far ahead a repeating event may be planned in one go.
 MAX_SERIES_DAYS = 366
+
+#: How far ahead an event's first date may be (and what an organiser is told beyond it).
+MAX_DAYS_AHEAD = 731
+TOO_FAR_AHEAD = "Please give a date within the next two years."
 
 
 class EventError(HearthError):

@@ -35,6 +35,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import func, select
 
 from store.accounts.models import Role, User
+from store.accounts.sessions import start_session
 from store.core.errors import HearthError
 from store.events.admin import details_of
 from store.events.calendars import new_feed
@@ -293,6 +294,9 @@ class OneTruth(RuleBasedStateMachine):
                 assert "held for group offers" in page
 
     def _client_for(self, user: User):
+        """A browser-less client logged in as ``user`` (a real log-in session, no password form)."""
+        if getattr(user, "login_key", None) is None:
+            self._step(start_session, self.session, user, remember=False, remember_days=1)
         client = self.app.test_client()
         with client.session_transaction() as flask_session:
             flask_session["_user_id"] = user.get_id()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -13,10 +12,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from store.accounts import operations as accounts
 from store.accounts.models import TokenPurpose, User
+from store.accounts.sessions import count_sessions
 from store.centres import organisers
 from store.leaving.operations import delete_account as leave
 from web.auth.forms import (
@@ -24,13 +24,15 @@ from web.auth.forms import (
     DeleteAccountForm,
     InviteAcceptForm,
     LoginForm,
+    LogOutEverywhereForm,
+    NextForm,
     RegisterForm,
     ResetForm,
     ResetRequestForm,
 )
 from web.db import db_session, enqueue_after_commit
 from web.extensions import limiter, login_limit, login_manager, register_limit
-from web.sessions import forget, load_signed_in
+from web.sessions import load_signed_in, log_in, log_out, log_out_everywhere
 
 __all__ = ["bp"]
 
@@ -50,12 +52,15 @@ def _settings():
     return current_app.extensions["hearth.settings"]
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a phishing link borrow Hearth's name."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
+def _next_page() -> str:
+    """Where to go after logging in: the ``next`` path if it is on this site, else home.
+
+    An open redirect would let a phishing link borrow Hearth's name, and a line break in it
+    would split the response's headers; ``NextForm`` refuses both.
+    """
+    form = NextForm(request.args)
+    if form.validate() and form.next.data:
+        return form.next.data
     return url_for("main.home")
 
 
@@ -76,18 +81,27 @@ def login():
                 "Use “Forgotten your password?” below: that confirms it too."
             )
         else:
-            login_user(user, remember=form.remember.data)
+            log_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_next_page())
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    if current_user.is_authenticated:
-        forget(current_user.id)
-    logout_user()
+    log_out()
     flash("You've logged out. See you soon.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/account/log-out-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if not LogOutEverywhereForm().validate_on_submit():
+        abort(400)
+    ended = log_out_everywhere()
+    devices = "this device" if ended <= 1 else f"{ended} devices, this one included"
+    flash(f"You've logged out on {devices}. Saved log-ins no longer work anywhere.", "success")
     return redirect(url_for("main.home"))
 
 
@@ -125,7 +139,7 @@ def confirm(token: str):
             session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("auth.login"))
-        login_user(user)
+        log_in(user)
         flash(f"Thank you, {user.display_name}: your email is confirmed and you're logged in. "
               "Next, a few short questions so we can find neighbours you'll get on with.", "success")
         return redirect(url_for("profile.summary"))
@@ -152,13 +166,12 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            user = accounts.reset_password(session, token, form.password.data)
-            forget(user.id)
+            accounts.reset_password(session, token, form.password.data)
         except accounts.AccountError as exc:
             session.rollback()
             form.password.errors.append(str(exc))
         else:
-            logout_user()
+            log_out()
             flash("Your new password is set. Please log in with it.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
@@ -185,7 +198,7 @@ def accept_invite(token: str):
             flash(str(exc), "error")
         else:
             if not current_user.is_authenticated:
-                login_user(user)
+                log_in(user)
             flash(f"Welcome: you're now an organiser of {invitation.centre.name}.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/invite.html", form=form, invitation=invitation)
@@ -194,7 +207,8 @@ def accept_invite(token: str):
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    devices = count_sessions(db_session(), current_user.id)
+    return render_template("auth/account.html", devices=devices, everywhere_form=LogOutEverywhereForm())
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -207,10 +221,9 @@ def delete_account():
         if accounts.authenticate(session, current_user.email, form.password.data) is None:
             form.password.errors.append("That password isn't right. Please try again.")
         else:
-            forget(current_user.id)
             for occurrence_id in leave(session, _settings(), current_user._get_current_object()):
                 enqueue_after_commit("run_match", occurrence_id)
-            logout_user()
+            log_out()
             flash("Your account and everything in it have been deleted. Thank you for being part of Hearth.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/delete.html", form=form)

@@ -1,6 +1,5 @@
 """Forms for finding events, and the small button forms for signing up, cancelling and feeds."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -14,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from store.events.models import KINDS
 from store.profiles.taxonomy import ACCESS_NEEDS, INTEREST_GROUPS
+from web.validators import HearthForm
 
 __all__ = ["MultiCheckboxField", "SearchForm", "ButtonForm", "FeedForm", "DISTANCES"]
 
@@ -29,7 +29,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SearchForm(FlaskForm):
+class SearchForm(HearthForm):
     """The filters on the events page: a GET form, so it can be bookmarked and needs no token."""
 
     class Meta:
@@ -42,17 +42,19 @@ class SearchForm(FlaskForm):
     access = MultiCheckboxField("I need", choices=list(ACCESS_NEEDS), validate_choice=False)
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("Until", validators=[Optional()])
-    within = SelectField("How far from home", choices=DISTANCES, default="", validate_choice=False)
+    within = SelectField("How far from home", choices=DISTANCES, default="", validate_choice=False,
+                         validators=[Optional(), AnyOf([km for km, _ in DISTANCES if km],
+                                                       message="Please choose a distance from the list.")])
     sort = RadioField("Show first", choices=[("soonest", "The soonest"), ("nearest", "The nearest")],
                       default="soonest", validators=[Optional(), AnyOf(["soonest", "nearest"])])
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(1, 500)])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(HearthForm):
     """A button that changes something: only the CSRF token travels with it."""
 
 
-class FeedForm(FlaskForm):
+class FeedForm(HearthForm):
     """Make a new calendar address, or turn the current one off."""
 
     action = HiddenField(validators=[AnyOf(["new", "revoke"])])

@@ -1,10 +1,10 @@
 """Forms for answering a group offer, feedback after a meeting, and reports."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from store.social.models import CHECKIN_ANSWERS, CHECKIN_QUESTIONS
+from web.validators import HearthForm
 
 __all__ = ["ActionForm", "FeedbackForm", "ReportForm", "meet_again_field", "CHECKIN_CHOICES", "OPTIONAL_CHECKIN_CHOICES"]
 
@@ -12,7 +12,7 @@ CHECKIN_CHOICES = [(str(value), label) for value, label in CHECKIN_ANSWERS]
 OPTIONAL_CHECKIN_CHOICES = [("", "I'd rather not say")] + CHECKIN_CHOICES
 
 
-class ActionForm(FlaskForm):
+class ActionForm(HearthForm):
     """A button that changes something (accept, decline, block): the form carries only the CSRF token."""
 
 
@@ -20,7 +20,7 @@ def meet_again_field(label: str) -> RadioField:
     return RadioField(label, choices=[("yes", "Yes, I'd like to"), ("no", "Not really"), ("", "Rather not say")], default="")
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(HearthForm):
     attended = RadioField("Did you go?", choices=[("yes", "Yes, I went"), ("no", "No, I couldn't make it")],
                           validators=[InputRequired("Please tell us whether you went.")])
     companionship = RadioField(CHECKIN_QUESTIONS[0][1], choices=OPTIONAL_CHECKIN_CHOICES, default="")
@@ -29,7 +29,7 @@ class FeedbackForm(FlaskForm):
     follow_up = BooleanField("I'd welcome a call or visit from someone at the centre")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(HearthForm):
     reason = TextAreaField("What happened?", validators=[
         DataRequired("Please tell us briefly what happened, so the organisers can help."),
         Length(max=4000, message="Please keep this under 4,000 characters."),

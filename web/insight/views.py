@@ -163,7 +163,7 @@ def not_reached(centre_id: int):
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            note_contact(session, centre, current_user, int(form.user_id.data), form.note.data)
+            note_contact(session, centre, current_user, form.user_id.data, form.note.data)
         except LookupError:
             abort(404)
         except ValueError as exc:

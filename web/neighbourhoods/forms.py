@@ -1,14 +1,15 @@
 """Forms for a centre's neighbourhoods: add one by place or by point, load many from CSV, remove one."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import FloatField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from web.validators import HearthForm
+
 __all__ = ["NeighbourhoodForm", "UploadForm", "RemoveForm"]
 
 
-class NeighbourhoodForm(FlaskForm):
+class NeighbourhoodForm(HearthForm):
     name = StringField("Name, as residents say it", validators=[
         DataRequired("Please give the neighbourhood a name."), Length(max=120, message="Please keep it under 120 characters.")])
     place = StringField("Where is its middle?", validators=[Optional(), Length(max=200)])
@@ -28,10 +29,10 @@ class NeighbourhoodForm(FlaskForm):
         return valid
 
 
-class UploadForm(FlaskForm):
+class UploadForm(HearthForm):
     file = FileField("A CSV file with the columns name, lat and lon", validators=[
         FileRequired("Please choose a file."), FileAllowed(["csv", "txt"], "Please choose a .csv file.")])
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(HearthForm):
     """A button: remove one neighbourhood."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,10 +27,10 @@ from wtforms.validators import (
 )
 
 from store.events.admin import EventDetails
-from store.events.models import KINDS, RECURRENCES
-from store.messages.headers import has_control_characters
+from store.events.models import KINDS, MAX_DAYS_AHEAD, RECURRENCES, TOO_FAR_AHEAD
 from store.profiles.taxonomy import DIETARY, INTEREST_GROUPS, LANGUAGES
 from web.events.forms import MultiCheckboxField
+from web.validators import DateWithin, HearthForm, PlainText
 
 __all__ = ["EventForm", "DuplicateForm", "CancelForm", "MessageForm", "CheckInForm", "parse_dates", "details_from"]
 
@@ -59,7 +58,7 @@ def _check_dates(form, field) -> None:
     parse_dates(field.data)
 
 
-class EventForm(FlaskForm):
+class EventForm(HearthForm):
     centre_id = SelectField("Which centre runs it", coerce=int, validate_choice=True)
     title = StringField("Title", validators=[DataRequired("Please give the event a title."), Length(max=120)])
     kind = RadioField("What kind of event", choices=list(KINDS),
@@ -67,7 +66,8 @@ class EventForm(FlaskForm):
     description = TextAreaField("What happens, in a few friendly sentences", validators=[Optional(), Length(max=4000)])
     tags = MultiCheckboxField("Topics", choices=[c for g in INTEREST_GROUPS for c in g.tags])
     start_date = DateField("Date (the first date, if it repeats)",
-                           validators=[InputRequired("Please give the date, like 24/12/2026.")])
+                           validators=[InputRequired("Please give the date, like 24/12/2026."),
+                                       DateWithin(days_ahead=MAX_DAYS_AHEAD, message=TOO_FAR_AHEAD)])
     start_time = TimeField("Starts at", validators=[InputRequired("Please give the start time, like 12:30.")])
     end_time = TimeField("Ends at", validators=[InputRequired("Please give the end time, like 14:00.")])
     recurrence = SelectField("How often", choices=list(RECURRENCES), default="none")
@@ -117,26 +117,24 @@ def details_from(form: EventForm) -> EventDetails:
     )
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(HearthForm):
     start_date = DateField("New date (the first date, if it repeats)",
-                           validators=[InputRequired("Please give the new date, like 24/12/2026.")])
+                           validators=[InputRequired("Please give the new date, like 24/12/2026."),
+                                       DateWithin(days_ahead=MAX_DAYS_AHEAD, message=TOO_FAR_AHEAD)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(HearthForm):
     reason = TextAreaField("A short reason for the people signed up (optional)", validators=[Optional(), Length(max=500)])
 
 
-def _one_line(form, field) -> None:
-    """A subject becomes an email header: a line break in it would add headers of its own."""
-    if has_control_characters(field.data or ""):
-        raise ValidationError("Please write the subject on one line, without line breaks or special characters.")
-
-
-class MessageForm(FlaskForm):
-    subject = StringField("Subject", validators=[DataRequired("Please write a subject."), Length(max=120), _one_line])
+class MessageForm(HearthForm):
+    # A subject becomes an email header: a line break in it would add headers of its own.
+    subject = StringField("Subject", validators=[
+        PlainText(message="Please write the subject on one line, without line breaks or hidden characters."),
+        DataRequired("Please write a subject."), Length(max=120)])
     body = TextAreaField("Message", validators=[DataRequired("Please write a message."), Length(max=4000)])
     include_waitlist = BooleanField("Also send it to people on the waiting list")
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(HearthForm):
     status = HiddenField(validators=[AnyOf(["attended", "no_show", "confirmed"])])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from store.profiles import taxonomy as tx
 from store.profiles.answers import ABOUT_MAX, TRAVEL_KM_MAX, TRAVEL_KM_MIN
+from web.validators import HearthForm
 
 __all__ = [
     "LocationSearchForm",
@@ -76,7 +76,7 @@ class Day(DateField):
         super().__init__(*args, **kwargs)
 
 
-class LocationSearchForm(FlaskForm):
+class LocationSearchForm(HearthForm):
     query = StringField(
         "Your postcode, or your street and town, or just your town",
         validators=[
@@ -86,12 +86,12 @@ class LocationSearchForm(FlaskForm):
     )
 
 
-class PlaceChoiceForm(FlaskForm):
+class PlaceChoiceForm(HearthForm):
     place = Choice("Which one is yours?", choices=[], validate_choice=True,
                    validators=[DataRequired("Please choose the place you meant, or search again.")])
 
 
-class LocationConfirmForm(FlaskForm):
+class LocationConfirmForm(HearthForm):
     place = HiddenField(validators=[DataRequired("Please search for your place again.")])
     neighbourhood = SelectField("Which neighbourhood is home, or closest to it?", choices=[], validate_choice=False)
 
@@ -100,7 +100,7 @@ class LocationConfirmForm(FlaskForm):
             raise ValidationError("Please choose a neighbourhood from the list, or “None of these”.")
 
 
-class InterestsForm(FlaskForm):
+class InterestsForm(HearthForm):
     interests = Choices("Things you enjoy", choices=[(slug, label) for g in tx.INTEREST_GROUPS for slug, label in g.tags])
     about = TextAreaField(
         "A few words about you (optional)",
@@ -112,7 +112,7 @@ def value_field_name(item_key: str) -> str:
     return f"value_{item_key}"
 
 
-class ValuesForm(FlaskForm):
+class ValuesForm(HearthForm):
     """One 6-point "how much like you" question per values item (built below)."""
 
     @property
@@ -128,7 +128,7 @@ for _item in tx.VALUE_ITEMS:
             Choice(_item.text, choices=list(tx.VALUE_SCALE), coerce=int, validators=[Optional()]))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(HearthForm):
     availability = Choices("Times that usually suit you", choices=list(tx.SLOTS))
     wants = Choices("What would you like to do with others?", choices=list(tx.ACTIVITY_KINDS))
     group_size = Choice("How big a group feels comfortable?", choices=list(tx.GROUP_SIZES),
@@ -139,7 +139,7 @@ class MeetingForm(FlaskForm):
     travel_mode = Choice("How do you usually get about?", choices=list(tx.TRAVEL_MODES), validators=[Optional()])
 
 
-class NeedsForm(FlaskForm):
+class NeedsForm(HearthForm):
     access_needs = Choices("What helps you take part?", choices=list(tx.ACCESS_NEEDS))
     dietary = Choices("Food: what should hosts know?", choices=list(tx.DIETARY))
     languages = Choices("Languages you speak", choices=list(tx.LANGUAGES))
