@@ -14,6 +14,7 @@ from store.accounts.models import User
 from store.centres.area import area_profiles, organiser_label
 from store.centres.models import Centre
 from store.core.db import utcnow
+from store.core.errors import HearthError
 from store.events.models import Event, Occurrence, SignUp, SignupStatus
 from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
 from store.groups.safety import pause_by_organiser
@@ -22,9 +23,14 @@ from store.insight.placement import Placement, member_facts, placement_counts, p
 from store.social.models import Checkin, Report, ReportStatus
 
 __all__ = [
+    "InsightError",
     "UNREACHED_AFTER", "Figures", "figures", "weekly_series", "Unreached", "unreached", "note_contact",
     "centre_reports", "act_on_report",
 ]
+
+
+class InsightError(HearthError):
+    """Something an organiser can fix in what they wrote; the message is safe to show them."""
 
 UNREACHED_AFTER = timedelta(days=7)
 
@@ -184,9 +190,9 @@ def note_contact(session: Session, centre: Centre, organiser: User, user_id: int
     """Record that the centre got in touch with a resident of its area."""
     note = (note or "").strip()
     if not note:
-        raise ValueError("Please write a few words about the contact.")
+        raise InsightError("Please write a few words about the contact.")
     if len(note) > 2000:
-        raise ValueError("Please keep the note under 2,000 characters.")
+        raise InsightError("Please keep the note under 2,000 characters.")
     if user_id not in {u.id for u, _ in area_profiles(session, centre)}:
         raise LookupError(user_id)
     row = ContactNote(centre_id=centre.id, user_id=user_id, organiser_id=organiser.id, note=note)
@@ -212,7 +218,7 @@ def act_on_report(session: Session, settings: Settings, report: Report, organise
     now = now or utcnow()
     note = (note or "").strip()
     if len(note) > 4000:
-        raise ValueError("Please keep the note under 4,000 characters.")
+        raise InsightError("Please keep the note under 4,000 characters.")
     if note:
         stamp = now.strftime("%d %b %Y")
         report.organiser_note = (report.organiser_note + "\n" if report.organiser_note else "") + f"{stamp}: {note}"

@@ -38,6 +38,15 @@ def test_no_view_module_runs_sql():
     assert problems == []
 
 
+def test_no_view_undoes_work_itself():
+    """A domain error is undone in one place (``web.db.attempt``): no view calls ``rollback()``."""
+    calls = [f"{p.parent.name}/{p.name}:{node.lineno}"
+             for p in sorted(WEB.rglob("*.py")) if p.name != "db.py"
+             for node in ast.walk(ast.parse(p.read_text()))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rollback"]
+    assert calls == []
+
+
 def test_opening_your_own_message_marks_it_read_and_nobody_elses_opens(client, db):
     alice, bob = make_user(db), make_user(db)
     note = queue_message(db, to_email=alice.email, user_id=alice.id, subject="Your seat", body="See you Friday")

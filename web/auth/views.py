@@ -30,7 +30,7 @@ from web.auth.forms import (
     ResetForm,
     ResetRequestForm,
 )
-from web.db import db_session, enqueue_after_commit
+from web.db import attempt, db_session, enqueue_after_commit
 from web.extensions import limiter, login_limit, login_manager, register_limit
 from web.sessions import load_signed_in, log_in, log_out, log_out_everywhere
 
@@ -112,7 +112,7 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             accounts.register_resident(
                 db_session(),
                 _settings(),
@@ -120,9 +120,8 @@ def register():
                 display_name=form.display_name.data,
                 password=form.password.data,
             )
-        except accounts.AccountError as exc:
-            db_session().rollback()
-            form.password.errors.append(str(exc))
+        if not done:
+            form.password.errors.append(done.message)
         else:
             return render_template("auth/check_email.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
@@ -133,11 +132,10 @@ def confirm(token: str):
     form = ConfirmForm()
     session = db_session()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             user = accounts.confirm_email(session, token)
-        except accounts.AccountError as exc:
-            session.rollback()
-            flash(str(exc), "error")
+        if not done:
+            flash(done.message, "error")
             return redirect(url_for("auth.login"))
         log_in(user)
         flash(f"Thank you, {user.display_name}: your email is confirmed and you're logged in. "
@@ -165,11 +163,10 @@ def reset(token: str):
         return render_template("auth/reset_invalid.html"), 410
     form = ResetForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             accounts.reset_password(session, token, form.password.data)
-        except accounts.AccountError as exc:
-            session.rollback()
-            form.password.errors.append(str(exc))
+        if not done:
+            form.password.errors.append(done.message)
         else:
             log_out()
             flash("Your new password is set. Please log in with it.", "success")
@@ -185,7 +182,7 @@ def accept_invite(token: str):
         return render_template("auth/invite_invalid.html"), 410
     form = InviteAcceptForm() if not current_user.is_authenticated else ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             user = organisers.accept_invitation(
                 session,
                 token,
@@ -193,9 +190,8 @@ def accept_invite(token: str):
                 display_name=getattr(form, "display_name", None) and form.display_name.data or "",
                 password=getattr(form, "password", None) and form.password.data or "",
             )
-        except accounts.AccountError as exc:
-            session.rollback()
-            flash(str(exc), "error")
+        if not done:
+            flash(done.message, "error")
         else:
             if not current_user.is_authenticated:
                 log_in(user)

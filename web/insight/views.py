@@ -163,12 +163,12 @@ def not_reached(centre_id: int):
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            note_contact(session, centre, current_user, form.user_id.data, form.note.data)
+            with attempt() as done:
+                note_contact(session, centre, current_user, form.user_id.data, form.note.data)
         except LookupError:
             abort(404)
-        except ValueError as exc:
-            session.rollback()
-            flash(str(exc), "warning")
+        if not done:
+            flash(done.message, "warning")
         else:
             flash("Thank you: the note is saved.", "success")
             return redirect(url_for("insight.not_reached", centre_id=centre.id))

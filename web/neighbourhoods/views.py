@@ -24,9 +24,9 @@ from store.places.neighbourhoods import (
     remove_neighbourhood,
     set_neighbourhood,
 )
-from store.places.points import PlaceDataError, distance_km
+from store.places.points import distance_km
 from web.access import organiser_required
-from web.db import db_session
+from web.db import attempt, db_session
 from web.neighbourhoods.forms import NeighbourhoodForm, RemoveForm, UploadForm
 
 __all__ = ["bp"]
@@ -86,11 +86,10 @@ def centre(centre_id: int):
                 "Please give a postcode near its middle, or its latitude and longitude (any online map shows them).")
             return _page(centre, form)
         lat, lon = place.lat, place.lon
-    try:
+    with attempt() as done:
         hood = set_neighbourhood(session, centre, form.name.data, lat, lon)
-    except PlaceDataError as exc:
-        session.rollback()
-        form.name.errors.append(str(exc))
+    if not done:
+        form.name.errors.append(done.message)
         return _page(centre, form)
     flash(f"{hood.name} is saved. Residents nearby can now choose it.", "success")
     return redirect(url_for(".centre", centre_id=centre.id))
@@ -103,11 +102,10 @@ def upload(centre_id: int):
     form = UploadForm()
     if form.validate_on_submit():
         text = form.file.data.read(1_000_000).decode("utf-8-sig", errors="replace")
-        try:
+        with attempt() as done:
             count = load_neighbourhoods(db_session(), centre, io.StringIO(text))
-        except PlaceDataError as exc:
-            db_session().rollback()
-            form.file.errors.append(f"{exc}. Nothing was loaded; please fix the file and try again.")
+        if not done:
+            form.file.errors.append(f"{done.message}. Nothing was loaded; please fix the file and try again.")
         else:
             flash(f"Loaded {count} neighbourhood{'s' if count != 1 else ''}.", "success")
             return redirect(url_for(".centre", centre_id=centre.id))
