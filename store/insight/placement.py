@@ -30,6 +30,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.centres.area import organiser_pauses
+from store.core.db import utcnow
 from store.events.models import Occurrence, SignUp, SignupStatus
 from store.groups.models import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupMember, GroupStatus, SeatStatus
 from store.social.models import Tie
@@ -126,12 +128,14 @@ class MemberFacts:
     placement: Placed
     ties: int
     last_attended: datetime | None
+    paused: str | None = None  # an organiser's pause in words ("Paused until 31 December 2026"), if any
 
     def as_json(self) -> dict:
         """The member's fields in the match-graph JSON (``web/static/js/GRAPH_FORMAT.md``)."""
         p = self.placement
         return {"placed": p.placed, "placement": p.state.value, "group": f"g{p.group_id}" if p.group_id else None,
-                "ties": self.ties, "last_attended": self.last_attended.isoformat() if self.last_attended else None}
+                "ties": self.ties, "last_attended": self.last_attended.isoformat() if self.last_attended else None,
+                "paused": self.paused}
 
 
 def member_facts(session: Session, user_ids) -> dict[int, MemberFacts]:
@@ -152,4 +156,5 @@ def member_facts(session: Session, user_ids) -> dict[int, MemberFacts]:
             select(SignUp.user_id, Occurrence.starts_at).join(Occurrence, SignUp.occurrence_id == Occurrence.id)
             .where(SignUp.status == SignupStatus.ATTENDED, SignUp.user_id.in_(ids)).order_by(Occurrence.starts_at)
         ).all())
-    return {uid: MemberFacts(placed[uid], len(met[uid]), last.get(uid)) for uid in ids}
+    paused = organiser_pauses(session, ids, utcnow().date())
+    return {uid: MemberFacts(placed[uid], len(met[uid]), last.get(uid), paused.get(uid)) for uid in ids}

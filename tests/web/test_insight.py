@@ -133,6 +133,8 @@ def test_reports_are_handled_by_the_centre(client, db, area):
     assert "Paused until" in page
     db.refresh(group)
     assert reported.id not in {s.user_id for s in group.active_seats}  # out of the unconfirmed group
+    members = client.get(f"/organiser/centres/{centre.id}/members").get_data(as_text=True)
+    assert "Paused until" in members  # the same words on every organiser page that shows them
     post_form(client, f"/organiser/centres/{centre.id}/reports/{report.id}/lift-pause", {})
     db.refresh(profile)
     assert profile.organiser_paused_until is None

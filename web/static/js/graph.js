@@ -516,6 +516,7 @@
         this.detailRow(details, "Group", "None at the moment");
       }
       this.detailRow(details, "Placed in a group", this.placementWords(m));
+      if (m.paused) this.detailRow(details, "Matching", m.paused);
       this.detailRow(details, "Ties", m.ties === 1 ? "1 person they have met" :
                      NUMBER.format(m.ties || 0) + " people they have met");
       this.detailRow(details, "Last attended", day(m.last_attended) || "Not yet");
