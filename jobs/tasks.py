@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs import insight, matching, reminders  # noqa: F401  (their jobs register on import)
+from jobs import insight, matching, reaper, reminders  # noqa: F401  (their jobs register on import)
 from jobs.registry import job
 from jobs.runtime import JobContext
 from store.messages.outbox import deliver_pending
