@@ -22,8 +22,7 @@ from sqlalchemy import select
 
 from store.centres.area import area_profiles, organiser_label
 from store.centres.models import Centre
-from store.core.jobruns import recent_runs
-from store.core.models import RunStatus
+from store.core.jobruns import recent_runs, run_status_words
 from store.events.models import Occurrence
 from store.events.times import describe_time
 from store.groups.models import Group
@@ -240,5 +239,6 @@ def runs(centre_id: int):
             flash("Matching has started for the next two weeks' dates. This page updates by itself.", "success")
         return redirect(url_for("insight.runs", centre_id=centre.id))
     items = recent_runs(db_session(), centre_id=centre.id, limit=40)
-    active = any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in items)
-    return render_template("insight/runs.html", centre=centre, runs=items, form=form, active=active)
+    active = any(r.is_live() for r in items)  # a run whose worker stopped is not in progress
+    return render_template("insight/runs.html", centre=centre, runs=items, form=form, active=active,
+                           status_of=run_status_words)
