@@ -66,11 +66,11 @@ def redis_queue():
 
 @pytest.fixture
 def processes():
-    """Start processes with ``processes(args, env, log)``; any still running are stopped after."""
+    """Start processes with ``processes(args, env, log[, cwd=...])``; any still running are stopped after."""
     started: list[Process] = []
 
-    def start(args, env, log) -> Process:
-        process = Process(args, env, log)
+    def start(args, env, log, **options) -> Process:
+        process = Process(args, env, log, **options)
         started.append(process)
         return process
 

@@ -36,10 +36,10 @@ def settings_from(env: dict[str, str]):
 class Process:
     """A Hearth process of its own, its output in a file (read with :meth:`output`)."""
 
-    def __init__(self, args: list[str], env: dict[str, str], log: Path):
+    def __init__(self, args: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT):
         self.log = log
         self.handle = open(log, "ab")
-        self.proc = subprocess.Popen([sys.executable, *args], env=env, cwd=str(ROOT), stdout=self.handle,
+        self.proc = subprocess.Popen([sys.executable, *args], env=env, cwd=str(cwd), stdout=self.handle,
                                      stderr=subprocess.STDOUT)
 
     @property
