@@ -68,15 +68,17 @@ def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None =
 
 @job("match_region", retries=3, retry_delay=20)
 def match_region(ctx: JobContext, occurrence_id: int, ids: list[int] | None, index: int = 0,
-                 requested_by_id: int | None = None, mode: str = "new") -> dict:
-    """Match one region's people for one occurrence (``ids`` None: everyone, region by region)."""
+                 requested_by_id: int | None = None, mode: str = "new", region_size: int = FANOUT_SIZE) -> dict:
+    """Match one region's people for one occurrence (``ids`` None: everyone, in regions of at
+    most ``region_size``, in this one run)."""
     centre_id = _centre_of(ctx, occurrence_id)
     key = f"occurrence={occurrence_id}" + (f":region={index}" if ids is not None else "")
     with tracked_run(ctx, kind="match", key=key, centre_id=centre_id,
                      requested_by_id=requested_by_id) as (session, run):
         report_progress(run, 0.1)
         counts = run_matching(session, ctx.settings, occurrence_id, run_id=run.id, mode=mode, seed=occurrence_id,
-                              only=set(ids) if ids is not None else None, progress=_progress(run))
+                              only=set(ids) if ids is not None else None, region_size=region_size,
+                              progress=_progress(run))
         run.counts = counts
     if counts.get("groups"):
         ctx.queue.enqueue("deliver_outbox")

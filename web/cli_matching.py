@@ -12,6 +12,7 @@ from jobs.matching import TOTALS, match_region, refresh_recs
 from store.centres.models import Centre
 from store.events.models import Occurrence
 from store.groups.candidates import upcoming_slots
+from store.groups.matching import FANOUT_SIZE
 from web.cli import BadInput, hearth
 
 __all__ = ["match", "recommend"]
@@ -27,7 +28,9 @@ def _context():
               help="An occurrence id, or 'all' for every date one to fourteen days away.")
 @click.option("--mode", type=click.Choice(["new", "deepen"]), default="new", show_default=True,
               help="'new' mixes in new faces; 'deepen' re-forms groups that worked.")
-def match(centre_key: str, slot: str, mode: str):
+@click.option("--region-size", type=click.IntRange(4, 100_000), default=FANOUT_SIZE, show_default=True,
+              help="Match a large date in compact regions of at most this many people.")
+def match(centre_key: str, slot: str, mode: str, region_size: int):
     """Form and offer groups for a centre's upcoming dates now (recorded like a background run).
 
     Each date is matched here, region by region for a large one (the same regions the
@@ -54,7 +57,7 @@ def match(centre_key: str, slot: str, mode: str):
     regions = 0
     with click.progressbar(ids, label=f"Matching {len(ids)} date(s) at {name}", file=sys.stderr) as bar:
         for occurrence_id in bar:
-            counts = match_region(ctx, occurrence_id, None, 0, None, mode)
+            counts = match_region(ctx, occurrence_id, None, 0, None, mode, region_size)
             for key in totals:
                 totals[key] += int(counts.get(key, 0))
             regions += max(1, int(counts.get("regions", 1)))
