@@ -30,6 +30,8 @@ class ConfigError(ValueError):
     """A setting is missing or wrong; the message starts with the setting's name."""
 
     def __init__(self, setting: str, problem: str):
+        if len(problem) > 400:  # a huge value is not repeated back in full
+            problem = problem[:397] + "..."
         self.setting = setting
         self.problem = problem
         super().__init__(f"{setting}: {problem}")
@@ -300,14 +302,16 @@ def _writable_folder(value: str) -> str:
     """The instance folder, resolved: it must be a writable folder, or creatable in one."""
     try:
         path = Path(value).expanduser().resolve()
+        existing = path
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        is_dir = existing.is_dir()
     except (OSError, RuntimeError) as exc:
-        raise ConfigError("HEARTH_INSTANCE_PATH", f"cannot use {value!r} ({exc})") from None
-    existing = path
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if existing != path and not existing.is_dir():
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise ConfigError("HEARTH_INSTANCE_PATH", f"cannot use {shown!r} ({getattr(exc, 'strerror', None) or exc})") from None
+    if existing != path and not is_dir:
         raise ConfigError("HEARTH_INSTANCE_PATH", f"cannot create {path}: {existing} is not a folder")
-    if existing == path and not path.is_dir():
+    if existing == path and not is_dir:
         raise ConfigError("HEARTH_INSTANCE_PATH", f"{path} is not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         where = "is not writable" if existing == path else f"cannot be created: {existing} is not writable"
