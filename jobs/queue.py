@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import RetryTask
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings
 from jobs.consumer import DatabaseWatch, HearthConsumer
@@ -77,7 +77,7 @@ class Queue:
             with calling(JobCall(name, args, kwargs)):
                 try:
                     return func(context, *args, **kwargs)
-                except DBAPIError:
+                except SQLAlchemyError:
                     if queue.immediate or not queue.watch.lost():
                         raise
                     # The database went away: put the task back untouched (its retries are not

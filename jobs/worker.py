@@ -31,9 +31,15 @@ def reap_at_start(queue: Queue) -> None:
         log.info("%d interrupted run(s) found at start and settled", settled)
 
 
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 64, not {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Hearth's background jobs.")
-    parser.add_argument("--workers", type=int, default=2, choices=range(1, 65), metavar="1-64")
+    parser.add_argument("--workers", type=_workers, default=2, help="worker threads, 1 to 64 (default 2)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()

@@ -43,10 +43,16 @@ class _Stop:
         raise KeyboardInterrupt
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve Hearth with the embedded defaults.")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=5000, choices=range(0, 65536), metavar="PORT")
+    parser.add_argument("--port", type=_port, default=5000, help="0 to 65535 (default 5000)")
     parser.add_argument("--no-worker", action="store_true", help="do not run background jobs in this process")
     args = parser.parse_args(argv)
     app = create_app()

@@ -27,8 +27,17 @@ def _postgres_url() -> str:
 
 
 @pytest.fixture
-def fresh_url(tmp_path):
+def fresh_url(blank_url):
     """A migrated, empty database that other processes can reach."""
+    engine = make_engine(blank_url)
+    upgrade(engine)
+    engine.dispose()
+    return blank_url
+
+
+@pytest.fixture
+def blank_url(tmp_path):
+    """A database with nothing in it, not even the migrations."""
     base = _postgres_url()
     schema = None
     if base:
@@ -40,9 +49,6 @@ def fresh_url(tmp_path):
         url = base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
     else:
         url = f"sqlite:///{tmp_path / 'hearth.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
     yield url
     if schema:
         engine = make_engine(base)

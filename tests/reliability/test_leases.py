@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from factories import login, make_centre, make_user
 from reliability.helpers import wait_for
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from config import load_settings
 from jobs.lease import Lease
@@ -17,8 +17,9 @@ from jobs.queue import Queue
 from jobs.reaper import reap
 from jobs.tracking import report_progress, tracked_run
 from store.accounts.models import Role
-from store.core.db import Database, utcnow
+from store.core.db import Database, make_engine, utcnow
 from store.core.jobruns import NOT_REQUEUED, REQUEUED, STOPPED_BY_HAND, start_run
+from store.core.migrate import upgrade
 from store.core.models import JobRun, RunStatus
 
 
@@ -138,3 +139,19 @@ def test_runs_page_shows_an_interrupted_run_and_stops_refreshing(client, db, app
     assert reap(app.extensions["hearth.queue"].context) == 1
     page = client.get(path).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page and ">Interrupted<" in page and NOT_REQUEUED in page
+
+
+def test_runs_left_running_before_leases_get_one_on_upgrade(blank_url, tmp_path):
+    engine = make_engine(blank_url)
+    upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO job_runs (kind, key, status, progress, counts, attempts, created_at) "
+                          "VALUES ('match', 'occurrence=1', 'running', 0, '{}', 1, :now)"), {"now": utcnow()})
+    upgrade(engine)
+    engine.dispose()
+    database = Database(blank_url)
+    run = _run(database, kind="match")
+    assert timedelta(minutes=59) < run.lease_until - utcnow() <= timedelta(hours=1)
+    assert reap(_context(blank_url, tmp_path), now=utcnow() + timedelta(hours=2)) == 1
+    assert _run(database, kind="match").status == RunStatus.INTERRUPTED
+    database.dispose()

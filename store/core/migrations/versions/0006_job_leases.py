@@ -4,6 +4,8 @@ Revision ID: 0006_job_leases
 Revises: 0005
 Create Date: 2026-12-02 10:00:00.000000
 """
+from datetime import datetime, timedelta, timezone
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,6 +26,13 @@ def upgrade():
         batch_op.add_column(sa.Column('owner', sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column('lease_until', store.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_job_runs_lease_until'), ['lease_until'], unique=False)
+
+    # Runs left "running" by workers that stopped before there were leases get an hour's lease:
+    # a run still going finishes well before then; the rest the reaper marks interrupted.
+    runs = sa.table('job_runs', sa.column('status', sa.String),
+                    sa.column('lease_until', store.core.db.UTCDateTime(timezone=True)))
+    op.get_bind().execute(runs.update().where(runs.c.status == 'running')
+                          .values(lease_until=datetime.now(timezone.utc) + timedelta(hours=1)))
 
 
 def downgrade():
