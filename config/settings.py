@@ -20,9 +20,9 @@ DEV_SECRET_KEY = "hearth-development-secret-do-not-use-in-production"
 ENVIRONMENTS = ("development", "testing", "production")
 GEOCODERS = ("offline", "nominatim")
 _RATE = re.compile(r"^\s*(\d+)\s*(per|/)\s*(\d+\s*)?(second|minute|hour|day|month|year)s?\s*$")
-_HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                      r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
+_ADDRESS = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(\.{_LABEL})+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -96,7 +96,7 @@ def _rate_limits(value: str) -> str:
     matches = [_RATE.match(p) for p in parts]
     if not parts or not all(matches):
         raise ValueError(f"expected limits like '10 per minute;50 per hour', got {value!r}")
-    for part, match in zip(parts, matches):
+    for part, match in zip(parts, matches, strict=True):
         if not 1 <= int(match.group(1)) <= 100000:
             raise ValueError(f"each limit allows from 1 to 100000 attempts, got {part.strip()!r}")
     return ";".join(p.strip() for p in parts)
@@ -117,9 +117,11 @@ def _base_url(value: str) -> str:
     if parts.query or parts.fragment:
         raise ValueError(f"expected an address without ? or #, got {value!r}")
     try:
-        parts.port
+        port = parts.port
     except ValueError:
-        raise ValueError(f"expected a port from 1 to 65535 in {value!r}") from None
+        port = 0
+    if port == 0:
+        raise ValueError(f"expected a port from 1 to 65535 in {value!r}")
     return value
 
 
@@ -308,7 +310,8 @@ def _writable_folder(value: str) -> str:
         is_dir = existing.is_dir()
     except (OSError, RuntimeError) as exc:
         shown = value if len(value) <= 80 else value[:77] + "..."
-        raise ConfigError("HEARTH_INSTANCE_PATH", f"cannot use {shown!r} ({getattr(exc, 'strerror', None) or exc})") from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise ConfigError("HEARTH_INSTANCE_PATH", f"cannot use {shown!r} ({reason})") from None
     if existing != path and not is_dir:
         raise ConfigError("HEARTH_INSTANCE_PATH", f"cannot create {path}: {existing} is not a folder")
     if existing == path and not is_dir:

@@ -211,5 +211,6 @@ def main() -> None:
     """The ``hearth`` console script: ``flask`` with Hearth's app already chosen."""
     from web.app import create_app
 
-    cli = HearthCommands(create_app=lambda: create_app(), help="Run Hearth: accounts, centres, matching, the demo town.")
+    cli = HearthCommands(create_app=lambda: create_app(),
+                         help="Run Hearth: accounts, centres, matching, the demo town.")
     sys.exit(cli.main(args=sys.argv[1:], prog_name="hearth"))

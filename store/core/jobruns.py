@@ -16,7 +16,8 @@ __all__ = [
 ]
 
 #: What an organiser reads beside an interrupted run.
-REQUEUED = "The worker doing this stopped before it finished. Nothing it had started was kept, and it has been queued again."
+REQUEUED = ("The worker doing this stopped before it finished. Nothing it had started was kept, "
+            "and it has been queued again.")
 NOT_REQUEUED = "The worker doing this stopped before it finished. Nothing it had started was kept."
 STOPPED_BY_HAND = "Stopped by hand before it finished. Nothing it had started was kept."
 
@@ -93,7 +94,8 @@ def lapsed_runs(session: Session, now: datetime | None = None, *, limit: int = 1
     PostgreSQL another reaper skips them, so each is handled once)."""
     query = (
         select(JobRun)
-        .where(JobRun.status == RunStatus.RUNNING, JobRun.lease_until.is_not(None), JobRun.lease_until < (now or utcnow()))
+        .where(JobRun.status == RunStatus.RUNNING, JobRun.lease_until.is_not(None),
+               JobRun.lease_until < (now or utcnow()))
         .order_by(JobRun.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -111,7 +113,9 @@ def interruptions(session: Session, run: JobRun, *, within: timedelta = timedelt
     ) or 0
 
 
-def recent_runs(session: Session, *, kind: str | None = None, centre_id: int | None = None, limit: int = 50) -> list[JobRun]:
+def recent_runs(
+    session: Session, *, kind: str | None = None, centre_id: int | None = None, limit: int = 50
+) -> list[JobRun]:
     query = select(JobRun).order_by(JobRun.created_at.desc(), JobRun.id.desc()).limit(limit)
     if kind:
         query = query.where(JobRun.kind == kind)

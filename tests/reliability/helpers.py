@@ -21,7 +21,8 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 
 def hearth_env(url: str, instance: Path, **settings: str) -> dict[str, str]:
     """The environment for a Hearth process on ``url`` with its instance folder at ``instance``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_") and k not in ("DATABASE_URL", "SECRET_KEY")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("HEARTH_") and k not in ("DATABASE_URL", "SECRET_KEY")}
     env.update({"PYTHONPATH": str(ROOT), "DATABASE_URL": url, "HEARTH_INSTANCE_PATH": str(instance),
                 "HEARTH_ENV": "testing", "HEARTH_BASE_URL": "http://127.0.0.1", "PYTHONUNBUFFERED": "1"})
     env.update({k: str(v) for k, v in settings.items()})
