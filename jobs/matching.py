@@ -32,6 +32,22 @@ def _progress(run: JobRun, start: float = 0.1, span: float = 0.8):
     return wrap
 
 
+def _queue_before_commit(ctx: JobContext, calls: list[tuple]) -> None:
+    """Queue follow-up jobs before the run that plans them is marked done, so a worker stopped
+    in between leaves the run to be reaped and planned again rather than the jobs lost. (In
+    immediate mode queueing runs them at once, so they wait for :func:`_queue_after_commit`.)"""
+    if not ctx.queue.immediate:
+        for name, *args in calls:
+            ctx.queue.enqueue(name, *args)
+
+
+def _queue_after_commit(ctx: JobContext, calls: list[tuple]) -> list:
+    """In immediate mode, run the follow-up jobs now that the planning run is committed."""
+    if not ctx.queue.immediate:
+        return []
+    return [ctx.queue.enqueue(name, *args) for name, *args in calls]
+
+
 def _centre_of(ctx: JobContext, occurrence_id: int) -> int | None:
     """The centre an occurrence belongs to (its runs are shown to that centre's organisers)."""
     with ctx.database.unit_of_work(writer=False) as session:
@@ -52,14 +68,15 @@ def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None =
     with ctx.database.unit_of_work(writer=False) as session:
         regions = plan_regions(session, occurrence_id, region_size=region_size, seed=occurrence_id)
     if len(regions) > 1:
+        calls = [("match_region", occurrence_id, ids, index, requested_by_id, mode)
+                 for index, ids in enumerate(regions)]
         with tracked_run(ctx, kind="match", key=f"occurrence={occurrence_id}", centre_id=centre_id,
                          requested_by_id=requested_by_id) as (session, run):
             run.counts = {"regions": len(regions), "candidates": sum(len(r) for r in regions), "shared_out": True}
+            _queue_before_commit(ctx, calls)
         counts = dict(run.counts)
-        results = [ctx.queue.enqueue("match_region", occurrence_id, ids, index, requested_by_id, mode)
-                   for index, ids in enumerate(regions)]
         if ctx.queue.immediate:
-            done = [result() for result in results]
+            done = [result() for result in _queue_after_commit(ctx, calls)]
             for key in TOTALS:
                 counts[key] = sum(int(d.get(key, 0)) for d in done if isinstance(d, dict))
         return counts
@@ -94,9 +111,11 @@ def plan_matching(ctx: JobContext, centre_id: int | None = None, requested_by_id
                      requested_by_id=requested_by_id) as (session, run):
         ids = [o.id for o in upcoming_slots(session, centre_id=centre_id)]
         run.counts = {"dates": len(ids)}
-    for occurrence_id in ids:
-        ctx.queue.enqueue("run_match", occurrence_id, requested_by_id)
-    ctx.queue.enqueue("refresh_recommendations")  # new dates on offer: rank them for everyone
+        # new dates on offer: rank them for everyone too
+        calls = [("run_match", occurrence_id, requested_by_id) for occurrence_id in ids]
+        calls.append(("refresh_recommendations",))
+        _queue_before_commit(ctx, calls)
+    _queue_after_commit(ctx, calls)
     return len(ids)
 
 
