@@ -101,7 +101,7 @@ def test_hearth_match_killed_mid_run_is_not_left_running(tmp_path, processes, fr
     wait_for(lambda: _lapsed(database, in_hand.id), timeout=LEASE + 10, what="the lease to lapse")
     lapsed = next(r for r in match_runs(database) if r.id == in_hand.id)
     assert not lapsed.is_live() and run_status_words(lapsed).startswith("Stopped answering")
-    assert (lapsed.job, lapsed.job_args["args"]) == ("match_region", [world.occurrence_id, None, 0, None, "new"])
+    assert (lapsed.job, lapsed.job_args["args"]) == ("match_region", [world.occurrence_id, None, 0, None, "new", 600])
 
     # The next reaper pass (every minute, and whenever a worker starts) settles it and queues it again.
     queue = Queue(settings.replace(queue_url="immediate://"), database)
