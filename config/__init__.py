@@ -6,6 +6,7 @@ from config.settings import (
     ConfigError,
     Settings,
     load_settings,
+    prepare_instance_folder,
 )
 
-__all__ = ["Settings", "ConfigError", "load_settings", "DEV_SECRET_KEY", "SETTINGS_DOC"]
+__all__ = ["Settings", "ConfigError", "load_settings", "prepare_instance_folder", "DEV_SECRET_KEY", "SETTINGS_DOC"]

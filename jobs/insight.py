@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from jobs.registry import job
+from jobs.registry import JobCall, job
 from jobs.runtime import JobContext
-from jobs.tracking import tracked_run
+from jobs.tracking import report_progress, tracked_run
 from store.centres.models import Centre
 from store.centres.operations import locate_pending_centres
-from store.core.jobruns import set_progress
 from store.insight.snapshots import build_snapshot
 
 __all__ = ["graph_snapshot", "geocode_pending"]
@@ -22,13 +21,13 @@ def graph_snapshot(ctx: JobContext, centre_id: int | None = None, requested_by_i
         query = select(Centre.id).order_by(Centre.id)
         ids = [centre_id] if centre_id is not None else list(session.scalars(query))
     for cid in ids:
-        with tracked_run(ctx, kind="graph", key=f"centre={cid}", centre_id=cid,
-                         requested_by_id=requested_by_id) as (session, run):
+        with tracked_run(ctx, kind="graph", key=f"centre={cid}", centre_id=cid, requested_by_id=requested_by_id,
+                         redo=JobCall("graph_snapshot", (cid, requested_by_id))) as (session, run):
             centre = session.get(Centre, cid)
             if centre is None:
                 continue
             snapshot = build_snapshot(session, ctx.settings, centre, seed=cid,
-                                      progress=lambda fraction: set_progress(session, run, fraction))
+                                      progress=lambda fraction: report_progress(run, fraction))
             run.counts = {"members": snapshot.data["summary"]["members"], "edges": len(snapshot.data["edges"])}
     return len(ids)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from jobs.registry import job
 from jobs.runtime import JobContext
-from jobs.tracking import tracked_run
-from store.core.jobruns import set_progress
+from jobs.tracking import report_progress, tracked_run
+from store.core.models import JobRun
 from store.events.models import Occurrence
 from store.groups.candidates import upcoming_slots
 from store.groups.matching import FANOUT_SIZE, plan_regions, run_matching
@@ -14,7 +14,38 @@ from store.groups.offers import close_finished_groups, lapse_unanswered_offers
 from store.profiles.vectors import refit_vectors
 from store.recommendations.operations import refresh_recommendations
 
-__all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs", "refit_profile_vectors"]
+__all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs", "refit_profile_vectors",
+           "TOTALS"]
+
+#: The counts a matching run adds up across its regions.
+TOTALS = ("groups", "offered", "unplaced")
+
+
+def _progress(run: JobRun, start: float = 0.1, span: float = 0.8):
+    """A ``progress(items, total, label)`` wrapper for the matcher's long loops, reported on the run."""
+
+    def wrap(items, total, label):
+        for done, item in enumerate(items, start=1):
+            report_progress(run, start + span * done / max(total, 1))
+            yield item
+
+    return wrap
+
+
+def _queue_before_commit(ctx: JobContext, calls: list[tuple]) -> None:
+    """Queue follow-up jobs before the run that plans them is marked done, so a worker stopped
+    in between leaves the run to be reaped and planned again rather than the jobs lost. (In
+    immediate mode queueing runs them at once, so they wait for :func:`_queue_after_commit`.)"""
+    if not ctx.queue.immediate:
+        for name, *args in calls:
+            ctx.queue.enqueue(name, *args)
+
+
+def _queue_after_commit(ctx: JobContext, calls: list[tuple]) -> list:
+    """In immediate mode, run the follow-up jobs now that the planning run is committed."""
+    if not ctx.queue.immediate:
+        return []
+    return [ctx.queue.enqueue(name, *args) for name, *args in calls]
 
 
 def _centre_of(ctx: JobContext, occurrence_id: int) -> int | None:
@@ -30,32 +61,42 @@ def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None =
     """Form and offer groups for one occurrence; a second run places only people not yet placed.
 
     With more candidates than ``region_size``, the work is shared out as one ``match_region``
-    task per region (the same regions a single run would use, so the same groups)."""
+    task per region (the same regions a single run would use, so the same groups). The counts
+    returned then say how many regions there were; in immediate mode, where the regions have
+    run by the time this returns, they also add up what the regions did."""
     centre_id = _centre_of(ctx, occurrence_id)
     with ctx.database.unit_of_work(writer=False) as session:
         regions = plan_regions(session, occurrence_id, region_size=region_size, seed=occurrence_id)
     if len(regions) > 1:
+        calls = [("match_region", occurrence_id, members, index, requested_by_id, mode)
+                 for index, members in enumerate(regions)]
         with tracked_run(ctx, kind="match", key=f"occurrence={occurrence_id}", centre_id=centre_id,
                          requested_by_id=requested_by_id) as (session, run):
             run.counts = {"regions": len(regions), "candidates": sum(len(r) for r in regions), "shared_out": True}
-        for index, members in enumerate(regions):
-            ctx.queue.enqueue("match_region", occurrence_id, members, index, requested_by_id, mode)
-        return dict(run.counts)
+            _queue_before_commit(ctx, calls)
+        counts = dict(run.counts)
+        if ctx.queue.immediate:
+            done = [result() for result in _queue_after_commit(ctx, calls)]
+            for key in TOTALS:
+                counts[key] = sum(int(d.get(key, 0)) for d in done if isinstance(d, dict))
+        return counts
     return match_region(ctx, occurrence_id, regions[0] if regions else [], 0, requested_by_id, mode, shared=False)
 
 
 @job("match_region", retries=3, retry_delay=20)
-def match_region(ctx: JobContext, occurrence_id: int, members: list[dict], index: int = 0,
-                 requested_by_id: int | None = None, mode: str = "new", shared: bool = True) -> dict:
+def match_region(ctx: JobContext, occurrence_id: int, members: list[dict] | None, index: int = 0,
+                 requested_by_id: int | None = None, mode: str = "new", region_size: int = FANOUT_SIZE,
+                 shared: bool = True) -> dict:
     """Match one region's people for one occurrence: ``members`` are the candidate records the
-    plan found (``plan_regions``), so the date's candidates are searched once per run."""
+    plan found (``plan_regions``), so a date's candidates are searched once per run. ``members``
+    None: everyone, found here, in regions of at most ``region_size``, in this one run."""
     centre_id = _centre_of(ctx, occurrence_id)
-    key = f"occurrence={occurrence_id}" + (f":region={index}" if shared else "")
+    key = f"occurrence={occurrence_id}" + (f":region={index}" if shared and members is not None else "")
     with tracked_run(ctx, kind="match", key=key, centre_id=centre_id,
                      requested_by_id=requested_by_id) as (session, run):
-        set_progress(session, run, 0.1)
+        report_progress(run, 0.1)
         counts = run_matching(session, ctx.settings, occurrence_id, run_id=run.id, mode=mode, seed=occurrence_id,
-                              region=members)
+                              region=members, region_size=region_size, progress=_progress(run))
         run.counts = counts
     if counts.get("groups"):
         ctx.queue.enqueue("deliver_outbox")
@@ -64,12 +105,18 @@ def match_region(ctx: JobContext, occurrence_id: int, members: list[dict], index
 
 @job("plan_matching", retries=1, retry_delay=60)
 def plan_matching(ctx: JobContext, centre_id: int | None = None, requested_by_id: int | None = None) -> int:
-    """Queue a matching run for every upcoming occurrence (of one centre, or all)."""
-    with ctx.database.unit_of_work() as session:
+    """Queue a matching run for every upcoming occurrence (of one centre, or all).
+
+    Its run record means a worker stopped while planning is noticed and the plan made again."""
+    with tracked_run(ctx, kind="planning", key=f"centre={centre_id or 'all'}", centre_id=centre_id,
+                     requested_by_id=requested_by_id) as (session, run):
         ids = [o.id for o in upcoming_slots(session, centre_id=centre_id)]
-    for occurrence_id in ids:
-        ctx.queue.enqueue("run_match", occurrence_id, requested_by_id)
-    ctx.queue.enqueue("refresh_recommendations")  # new dates on offer: rank them for everyone
+        run.counts = {"dates": len(ids)}
+        # new dates on offer: rank them for everyone too
+        calls = [("run_match", occurrence_id, requested_by_id) for occurrence_id in ids]
+        calls.append(("refresh_recommendations",))
+        _queue_before_commit(ctx, calls)
+    _queue_after_commit(ctx, calls)
     return len(ids)
 
 

@@ -26,4 +26,5 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("refresh_recommendations", minute="30", hour="3", why="recommended events for everyone, nightly"),
     Periodic("graph_snapshot", minute="0", hour="2", why="each centre's match graph, figures and layout, nightly"),
     Periodic("geocode_pending", minute="20", why="map points for centres that have only an address"),
+    Periodic("reap_runs", minute="*", why="runs whose worker stopped are marked interrupted and queued again"),
 )

@@ -9,7 +9,14 @@ from typing import Sequence
 
 from matcher.csvio import InputError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "Parser"]
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose complaint is one line on standard error, with exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     """
     from matcher import cli_groups, cli_recommend
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m matcher",
         description="Form groups of compatible neighbours and rank events, from CSV files.",
     )

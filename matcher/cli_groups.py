@@ -25,6 +25,7 @@ available for this slot).
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 import numpy as np
@@ -34,10 +35,17 @@ from matcher.defaults import GROUP_SIZE, PREFERS_NEW
 from matcher.groups import form_groups
 from matcher.members import Members, Venues
 
-__all__ = ["register", "run", "parse_size", "load_members", "load_venues"]
+__all__ = ["register", "run", "parse_size", "parse_seed", "parse_distance_weight", "load_members", "load_venues",
+           "MAX_SIZE", "MAX_SEED", "MAX_DISTANCE_WEIGHT"]
 
 TRUE = {"1", "yes", "true", "y"}
 FALSE = {"0", "no", "false", "n"}
+#: The largest group the command forms (the work grows with it).
+MAX_SIZE = 100
+#: Seeds are what numpy accepts: whole numbers from 0 to 2**32 - 1.
+MAX_SEED = 2**32 - 1
+#: Satisfaction lost per km above which distance alone decides everything.
+MAX_DISTANCE_WEIGHT = 10.0
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -54,10 +62,45 @@ def parse_size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"not a size range like 4-8: {text!r}") from None
     if len(parts) == 1:
         parts = parts * 2
-    if len(parts) != 2 or not 2 <= parts[0] <= parts[1]:
+    if len(parts) != 2 or not 2 <= parts[0] <= parts[1] <= MAX_SIZE:
         raise argparse.ArgumentTypeError(
-            f"size must be SMALLEST-LARGEST with 2 <= SMALLEST <= LARGEST: {text!r}")
+            f"size must be SMALLEST-LARGEST with 2 <= SMALLEST <= LARGEST <= {MAX_SIZE}: {text!r}")
     return parts[0], parts[1]
+
+
+def parse_seed(text: str) -> int:
+    """A random seed: a whole number from 0 to 2**32 - 1.
+
+    Examples
+    --------
+    >>> parse_seed("7")
+    7
+    """
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the seed must be a whole number from 0 to {MAX_SEED}: {text!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"the seed must be a whole number from 0 to {MAX_SEED}: {text!r}")
+    return seed
+
+
+def parse_distance_weight(text: str) -> float:
+    """The distance weight: a number from 0 to 10 (satisfaction lost per km).
+
+    Examples
+    --------
+    >>> parse_distance_weight("0.05")
+    0.05
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or not 0 <= value <= MAX_DISTANCE_WEIGHT:
+        raise argparse.ArgumentTypeError(
+            f"the distance weight must be a number from 0 to {MAX_DISTANCE_WEIGHT:g}: {text!r}")
+    return value
 
 
 def _ranged(low: float, high: float):
@@ -270,11 +313,11 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--past-groups", metavar="FILE", help="past groups CSV: group_id,member_id")
     p.add_argument("--venues", metavar="FILE", help="venues CSV: id,lat,lon[,features]")
     p.add_argument("--size", type=parse_size, default=GROUP_SIZE, metavar="MIN-MAX",
-                   help="group size range (default 4-8)")
-    p.add_argument("--distance-weight", type=float, default=0.05, metavar="LAMBDA",
-                   help="satisfaction lost per km of mean distance to group-mates (default 0.05)")
+                   help=f"group size range, 2 to {MAX_SIZE} (default 4-8)")
+    p.add_argument("--distance-weight", type=parse_distance_weight, default=0.05, metavar="LAMBDA",
+                   help="satisfaction lost per km of mean distance to group-mates, 0 to 10 (default 0.05)")
     p.add_argument("--mode", choices=["new", "deepen"], default="new",
                    help="new: avoid repeating past groups; deepen: re-form groups that worked")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=parse_seed, default=0, help=f"random seed, 0 to {MAX_SEED} (default 0)")
     p.set_defaults(func=run)
     return p

@@ -16,9 +16,12 @@ __all__ = ["register", "run", "load_members", "load_events", "load_attendance"]
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 1000, not {text!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 1000, not {value}")
     return value
 
 
@@ -57,7 +60,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--members", required=True, type=Path, help="members CSV file")
     p.add_argument("--events", required=True, type=Path, help="events CSV file")
     p.add_argument("--attendance", required=True, type=Path, help="attendance CSV file")
-    p.add_argument("--k", type=_positive_int, default=10, help="events per member (default 10)")
+    p.add_argument("--k", type=_positive_int, default=10, help="events per member, 1 to 1000 (default 10)")
     p.add_argument("--as-of", dest="as_of", type=_as_of, default=None,
                    help="ISO 8601 time to rank at (default: no cut-off)")
     p.set_defaults(func=run)

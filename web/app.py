@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
@@ -13,10 +13,16 @@ from werkzeug.routing import IntegerConverter
 
 from config import ConfigError, Settings, load_settings
 from jobs.queue import Queue
+from jobs.startup import open_services
 from store.core.db import Database
+from store.core.logs import install_redaction
 from store.core.migrate import MIGRATIONS_DIR
 
-__all__ = ["create_app", "row_id_converter"]
+__all__ = ["create_app", "row_id_converter", "stop_starting"]
+
+#: Gunicorn's exit code for "a worker failed to boot": its master then stops instead of
+#: starting the worker again and again.
+GUNICORN_BOOT_ERROR = 3
 
 
 def row_id_converter(map, *args, **kwargs) -> IntegerConverter:
@@ -25,18 +31,29 @@ def row_id_converter(map, *args, **kwargs) -> IntegerConverter:
     return IntegerConverter(map, *args, **{"max": 2**31 - 1, **kwargs})
 
 
+def stop_starting(exc: ConfigError) -> SystemExit:
+    """Print the one line that says why Hearth cannot start; the exit code is 2 (3 inside a
+    gunicorn worker, so that gunicorn stops too)."""
+    print(f"Hearth cannot start: {exc}", file=sys.stderr)
+    in_gunicorn = os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/") and "gunicorn.arbiter" in sys.modules
+    return SystemExit(GUNICORN_BOOT_ERROR if in_gunicorn else 2)
+
+
 def create_app(config_override: Mapping[str, Any] | None = None) -> Flask:
     """Build a Hearth app.
 
     ``config_override`` maps setting names (see ``config.settings``) to values and wins over
-    the file and the environment. A bad setting stops start-up with one line naming it.
+    the file and the environment. A bad setting, an instance folder that cannot be written, or
+    a database or queue that does not answer stops start-up with one line naming it.
     """
     try:
         settings = load_settings(override=config_override)
+        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+        install_redaction()
+        db, queue = open_services(settings)
     except ConfigError as exc:
-        print(f"Hearth cannot start: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    return _build(settings)
+        raise stop_starting(exc) from None
+    return _build(settings, db, queue)
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
@@ -63,7 +80,7 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _build(settings: Settings) -> Flask:
+def _build(settings: Settings, db: Database, queue: Queue) -> Flask:
     from web import cli, errors, security
     from web.admin.views import bp as admin_bp
     from web.auth.views import bp as auth_bp
@@ -79,16 +96,12 @@ def _build(settings: Settings) -> Flask:
     from web.profile import cli as profile_cli
     from web.profile.views import bp as profile_bp
 
-    Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
     app = Flask("web", instance_path=settings.instance_path, instance_relative_config=False)
     app.url_map.converters["int"] = row_id_converter
     app.config.update(_flask_config(settings))
     app.extensions["hearth.settings"] = settings
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-
-    db = Database(settings.database_url)
     init_db(app, db)
-    app.extensions["hearth.queue"] = Queue(settings, db)
+    app.extensions["hearth.queue"] = queue
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

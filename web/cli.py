@@ -19,9 +19,15 @@ from store.core.migrate import current_heads_match, upgrade
 from store.demo.town import build_demo_town
 from store.groups.candidates import upcoming_slots
 
-__all__ = ["init_app", "hearth", "main"]
+__all__ = ["init_app", "hearth", "main", "BadInput", "HearthCommands"]
 
 hearth = AppGroup("hearth", help="Run Hearth: accounts, centres and the demo town.")
+
+
+class BadInput(click.ClickException):
+    """Bad input to a command: one line on standard error ("Error: ..."), exit code 2."""
+
+    exit_code = 2
 
 
 def _db():
@@ -34,7 +40,7 @@ def _settings():
 
 def _fail(message: str) -> None:
     """Stop with a clear message and exit code 2 (bad input)."""
-    raise click.UsageError(message)
+    raise BadInput(message)
 
 
 def _password(value: str | None) -> str:
@@ -177,9 +183,34 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(hearth)
 
 
+class HearthCommands(FlaskGroup):
+    """``flask`` with Hearth's app chosen and the ``hearth`` commands at the top level, so
+    ``hearth load-postcodes FILE`` works as well as ``hearth hearth load-postcodes FILE`` (and
+    ``hearth db upgrade`` as ``flask db upgrade``)."""
+
+    def _hearth(self, ctx):
+        group = super().get_command(ctx, "hearth")
+        return group if isinstance(group, click.Group) else None
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None:
+            group = self._hearth(ctx)
+            command = group.get_command(ctx, name) if group is not None else None
+        return command
+
+    def list_commands(self, ctx):
+        names = set(super().list_commands(ctx))
+        group = self._hearth(ctx)
+        if group is not None:
+            names |= set(group.list_commands(ctx))
+        return sorted(names)
+
+
 def main() -> None:
     """The ``hearth`` console script: ``flask`` with Hearth's app already chosen."""
     from web.app import create_app
 
-    cli = FlaskGroup(create_app=lambda: create_app())
+    cli = HearthCommands(create_app=lambda: create_app(),
+                         help="Run Hearth: accounts, centres, matching, the demo town.")
     sys.exit(cli.main(args=sys.argv[1:], prog_name="hearth"))

@@ -7,10 +7,12 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["utcnow", "UTCDateTime", "Base", "make_engine", "Database"]
+__all__ = ["utcnow", "UTCDateTime", "Base", "make_engine", "Database", "safe_url", "short_reason"]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -59,8 +61,11 @@ def make_engine(url: str, **kwargs) -> Engine:
 
     SQLite's Python driver opens transactions lazily and cannot do SAVEPOINTs or
     ``BEGIN IMMEDIATE`` reliably on its own; the listeners below give SQLAlchemy full control
-    (the recipe from SQLAlchemy's SQLite dialect documentation).
+    (the recipe from SQLAlchemy's SQLite dialect documentation). Bound values never appear in
+    error messages (they may hold tokens or personal data that would reach a log), and
+    PostgreSQL gives up connecting after 10 seconds.
     """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         connect_args = kwargs.pop("connect_args", {})
         connect_args.setdefault("check_same_thread", False)
@@ -84,7 +89,25 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql"):
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 10)
     return create_engine(url, **kwargs)
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit for a message: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a URL SQLAlchemy cannot read is shown without what follows its scheme
+        return url.split("://", 1)[0] + "://..."
+
+
+def short_reason(exc: BaseException) -> str:
+    """The first line of what went wrong, without SQLAlchemy's wrapping, for a one-line message."""
+    inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
+    text = lines[0] if lines else type(inner).__name__
+    return text[:200]
 
 
 class Database:
@@ -131,6 +154,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    def ping(self) -> str | None:
+        """``None`` when the database answers a trivial query; otherwise a short reason."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except SQLAlchemyError as exc:
+            return short_reason(exc)
+        return None
 
     def dispose(self) -> None:
         self.engine.dispose()

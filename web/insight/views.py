@@ -22,8 +22,7 @@ from flask_login import current_user
 from store.centres.area import organiser_label, organiser_pause_words
 from store.centres.models import Centre
 from store.core.db import utcnow
-from store.core.jobruns import recent_runs
-from store.core.models import RunStatus
+from store.core.jobruns import recent_runs, run_status_words
 from store.groups.safety import lift_organiser_pause
 from store.insight.figures import (
     act_on_report,
@@ -247,5 +246,6 @@ def runs(centre_id: int):
             flash("Matching has started for the next two weeks' dates. This page updates by itself.", "success")
         return redirect(url_for("insight.runs", centre_id=centre.id))
     items = recent_runs(db_session(), centre_id=centre.id, limit=40)
-    active = any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in items)
-    return render_template("insight/runs.html", centre=centre, runs=items, form=form, active=active)
+    active = any(r.is_live() for r in items)  # a run whose worker stopped is not in progress
+    return render_template("insight/runs.html", centre=centre, runs=items, form=form, active=active,
+                           status_of=run_status_words)

@@ -11,7 +11,7 @@ from store.places.neighbourhoods import load_neighbourhoods, load_postcodes
 from store.places.points import PlaceDataError
 from store.profiles.models import Profile
 from store.profiles.vectors import refit_vectors
-from web.cli import hearth
+from web.cli import BadInput, hearth
 
 __all__ = ["init_app"]
 
@@ -32,7 +32,9 @@ def load_postcodes_command(file):
         with _db().unit_of_work() as session:
             count = load_postcodes(session, file)
     except PlaceDataError as exc:
-        raise click.UsageError(f"{file.name}: {exc}. Nothing was loaded.") from None
+        raise BadInput(f"{file.name}: {exc}. Nothing was loaded.") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{file.name} is not a CSV text file (it is not UTF-8). Nothing was loaded.") from None
     click.echo(f"Loaded {count} postcode{'s' if count != 1 else ''} from {file.name}.")
 
 
@@ -45,11 +47,13 @@ def load_neighbourhoods_command(centre_key: str, file):
         with _db().unit_of_work() as session:
             centre = session.scalar(select(Centre).where((Centre.slug == centre_key) | (Centre.name == centre_key)))
             if centre is None:
-                raise click.UsageError(f"no centre called {centre_key!r}; see the admin page for the list")
+                raise BadInput(f"no centre called {centre_key!r}; see the admin page for the list")
             count = load_neighbourhoods(session, centre, file)
             name = centre.name
     except PlaceDataError as exc:
-        raise click.UsageError(f"{file.name}: {exc}. Nothing was loaded.") from None
+        raise BadInput(f"{file.name}: {exc}. Nothing was loaded.") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{file.name} is not a CSV text file (it is not UTF-8). Nothing was loaded.") from None
     click.echo(f"{name} now has {count} neighbourhood{'s' if count != 1 else ''} from {file.name}.")
 
 
