@@ -1,0 +1,125 @@
+"""Queries per page: each busy page stays under a small, documented number of SQL statements, and
+the number does not grow with how much the town holds (no query per row).
+
+A regression (a loop that loads rows one by one, a relationship read lazily in a template) fails
+here rather than only showing up in a benchmark. The budgets are deliberately a little above
+today's counts; the README's "Speed" section lists them.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from factories import login, make_centre, make_event, make_resident, make_user
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+from store.accounts.models import Role
+from store.events.signups import sign_up
+from store.groups.matching import run_matching
+from store.groups.models import Group
+
+# The most statements each page may run for a logged-in person (session and user loading included).
+BUDGET = {
+    "resident home": 18,
+    "group page": 18,
+    "events search": 6,
+    "events search, not cached": 12,
+    "event page": 15,
+    "my events": 8,
+    "messages": 7,
+    "organiser home": 9,
+    "organiser overview": 30,
+    "date roster": 16,
+    "members": 18,
+}
+# How many more statements a page may run when the town holds several times as much.
+GROWTH = 2
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def build_town(db, settings, *, events: int, residents: int):
+    """A centre with ``events`` dated events, ``residents`` residents signed up to them, and a group."""
+    centre = make_centre(db)
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    people = [make_resident(db, name=f"Resident{i} Surname") for i in range(residents)]
+    made = [make_event(db, settings, centre, organiser, days_ahead=2 + i % 5, title=f"Supper {i}",
+                       hour=10 + i % 8) for i in range(events)]
+    for i, (_, occurrence) in enumerate(made):
+        for person in people[: 3 + i % 4]:
+            sign_up(db, settings, occurrence.id, person)
+    _, first = made[0]
+    run_matching(db, settings, first.id)
+    db.commit()
+    group = db.scalars(select(Group).where(Group.occurrence_id == first.id)).first()
+    return centre, organiser, people, made, group
+
+
+def pages_for(app, db, town):
+    """Each page's statement count, as one resident and one organiser of the town."""
+    centre, organiser, people, made, group = town
+    event, occurrence = made[0]
+    member = group.seats[0].user if group is not None else people[0]
+    engine = db.get_bind().engine
+    counts: dict[str, int] = {}
+
+    client = None
+
+    def visit(name, path, *, warm_with=None):
+        client.get(warm_with or path)  # warm: caches that a running server keeps filled
+        with counting(engine) as statements:
+            response = client.get(path)
+        assert response.status_code == 200, (name, path, response.status_code)
+        counts[name] = len(statements)
+
+    client = app.test_client()
+    login(client, member.email)
+    visit("resident home", "/")
+    if group is not None:
+        visit("group page", f"/groups/{group.id}")
+    visit("events search", "/events/?kind=meal")
+    visit("events search, not cached", "/events/?kind=meal&sort=soonest", warm_with="/events/?kind=event")
+    visit("event page", f"/events/{event.id}")
+    visit("my events", "/events/mine")
+    visit("messages", "/messages")
+    client = app.test_client()
+    login(client, organiser.email)
+    visit("organiser home", "/organiser/")
+    visit("organiser overview", f"/organiser/centres/{centre.id}/")
+    visit("date roster", f"/organiser/events/{event.id}/dates/{occurrence.id}")
+    visit("members", f"/organiser/centres/{centre.id}/members")
+    return counts
+
+
+@pytest.fixture
+def small_and_large(app, db, settings):
+    small = pages_for(app, db, build_town(db, settings, events=2, residents=6))
+    large = pages_for(app, db, build_town(db, settings, events=10, residents=24))
+    return small, large
+
+
+def test_each_busy_page_stays_within_its_budget(small_and_large):
+    _, large = small_and_large
+    over = {name: (count, BUDGET[name]) for name, count in large.items() if count > BUDGET[name]}
+    assert not over, f"pages over their query budget (count, budget): {over}"
+
+
+def test_no_page_runs_a_query_per_row(small_and_large):
+    small, large = small_and_large
+    grew = {name: (small[name], large[name]) for name in small if large[name] > small[name] + GROWTH}
+    assert not grew, f"pages whose queries grow with the town (small, large): {grew}"
+
