@@ -20,15 +20,7 @@ from store.events.models import HOLDS_SEAT, EventError, Occurrence, SignUp, Sign
 from store.events.notices import notify_signed_up
 from store.events.signups import confirm_seat, promote_waitlisted, seats_taken, signup_for
 
-__all__ = ["has_room_for", "hold_seat", "release_hold", "confirm_hold"]
-
-
-def has_room_for(session: Session, occurrence: Occurrence, user_id: int) -> bool:
-    """Whether ``user_id`` has a seat or hold for ``occurrence`` already, or one is free for them."""
-    signup = signup_for(session, occurrence.id, user_id)
-    if signup is not None and signup.status in HOLDS_SEAT + (SignupStatus.HELD,):
-        return True
-    return seats_taken(session, occurrence.id) < occurrence.event.capacity
+__all__ = ["hold_seat", "release_hold", "confirm_hold"]
 
 
 def hold_seat(session: Session, occurrence: Occurrence, user_id: int, group_id: int) -> SignUp:

@@ -275,10 +275,6 @@ class SignUp(Base):
     occurrence: Mapped[Occurrence] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self.status]
-
     def __repr__(self) -> str:
         return f"<SignUp {self.id} user {self.user_id} {self.status.value}>"
 

@@ -218,7 +218,7 @@ def check_in(event_id: int, occurrence_id: int, signup_id: int):
         flash(done.message, "error")
     else:
         name = signups.organiser_names(db_session(), _settings(), [signup])[signup.user_id]
-        flash(f"{name}: {signup.label.lower()}.", "success")
+        flash(f"{name}: {organiser_seat_words(signup).lower()}.", "success")
     return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id,
                             _anchor=f"signup-{signup_id}"), 303)
 
