@@ -11,6 +11,7 @@ from huey.exceptions import RetryTask
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings
+from jobs import tasks  # noqa: F401  (its imports register every job)
 from jobs.consumer import DatabaseWatch, HearthConsumer
 from jobs.registry import JOBS, JobCall, calling
 from jobs.runtime import JobContext
@@ -52,8 +53,6 @@ class Queue:
     """Every registered job bound to one Huey instance and one job context."""
 
     def __init__(self, settings: Settings, database: Database, huey: Huey | None = None):
-        import jobs.tasks  # noqa: F401  (registers the jobs)
-
         self.huey = huey or make_huey(settings)
         self.context = JobContext(settings, database, self)
         self.watch = DatabaseWatch(database)

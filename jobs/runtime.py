@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from config import Settings
 from store.core.db import Database
 
-if TYPE_CHECKING:
-    from jobs.queue import Queue
+__all__ = ["JobContext", "Enqueuer"]
 
-__all__ = ["JobContext"]
+
+class Enqueuer(Protocol):
+    """What a job needs of the queue (``jobs.queue.Queue``): to put follow-ups on it."""
+
+    @property
+    def immediate(self) -> bool: ...
+
+    def enqueue(self, name: str, *args, **kwargs): ...
 
 
 @dataclass
 class JobContext:
     settings: Settings
     database: Database
-    queue: "Queue"
+    queue: Enqueuer

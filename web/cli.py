@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from jobs.tasks import drain_outbox
@@ -19,7 +19,7 @@ from store.core.migrate import current_heads_match, upgrade
 from store.demo.town import build_demo_town
 from store.groups.candidates import upcoming_slots
 
-__all__ = ["init_app", "hearth", "main", "BadInput", "HearthCommands"]
+__all__ = ["init_app", "hearth", "BadInput"]
 
 hearth = AppGroup("hearth", help="Run Hearth: accounts, centres and the demo town.")
 
@@ -181,36 +181,3 @@ def init_app(app: Flask) -> None:
     from web import cli_matching  # noqa: F401  (adds its commands to the group)
 
     app.cli.add_command(hearth)
-
-
-class HearthCommands(FlaskGroup):
-    """``flask`` with Hearth's app chosen and the ``hearth`` commands at the top level, so
-    ``hearth load-postcodes FILE`` works as well as ``hearth hearth load-postcodes FILE`` (and
-    ``hearth db upgrade`` as ``flask db upgrade``)."""
-
-    def _hearth(self, ctx):
-        group = super().get_command(ctx, "hearth")
-        return group if isinstance(group, click.Group) else None
-
-    def get_command(self, ctx, name):
-        command = super().get_command(ctx, name)
-        if command is None:
-            group = self._hearth(ctx)
-            command = group.get_command(ctx, name) if group is not None else None
-        return command
-
-    def list_commands(self, ctx):
-        names = set(super().list_commands(ctx))
-        group = self._hearth(ctx)
-        if group is not None:
-            names |= set(group.list_commands(ctx))
-        return sorted(names)
-
-
-def main() -> None:
-    """The ``hearth`` console script: ``flask`` with Hearth's app already chosen."""
-    from web.app import create_app
-
-    cli = HearthCommands(create_app=lambda: create_app(),
-                         help="Run Hearth: accounts, centres, matching, the demo town.")
-    sys.exit(cli.main(args=sys.argv[1:], prog_name="hearth"))
