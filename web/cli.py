@@ -6,7 +6,6 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from jobs.tasks import drain_outbox
@@ -18,17 +17,10 @@ from store.centres.operations import create_centre
 from store.core.migrate import current_heads_match, upgrade
 from store.demo.town import build_demo_town
 from store.groups.candidates import upcoming_slots
+from web import cli_matching  # noqa: F401  (adds its commands to the group)
+from web.commands import BadInput, hearth
 
 __all__ = ["init_app", "hearth", "BadInput"]
-
-hearth = AppGroup("hearth", help="Run Hearth: accounts, centres and the demo town.")
-
-
-class BadInput(click.ClickException):
-    """Bad input to a command: one line on standard error ("Error: ..."), exit code 2."""
-
-    exit_code = 2
-
 
 def _db():
     return current_app.extensions["hearth.db"]
@@ -178,6 +170,4 @@ def _bring_demo_to_life(centre_ids: list[int]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from web import cli_matching  # noqa: F401  (adds its commands to the group)
-
     app.cli.add_command(hearth)

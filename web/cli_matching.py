@@ -13,7 +13,7 @@ from store.centres.models import Centre
 from store.events.models import Occurrence
 from store.groups.candidates import upcoming_slots
 from store.groups.matching import FANOUT_SIZE
-from web.cli import BadInput, hearth
+from web.commands import BadInput, hearth
 
 __all__ = ["match", "recommend"]
 

@@ -63,7 +63,7 @@ def test_a_binary_file_is_refused_in_one_line(runner, db, tmp_path):
 
 def _console_script() -> list[str]:
     script = Path(sys.executable).with_name("hearth")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from web.cli import main; main()"]
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from web.console import main; main()"]
 
 
 def test_hearth_command_works_as_the_readme_says(tmp_path, fresh_url):

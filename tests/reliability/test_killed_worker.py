@@ -90,7 +90,7 @@ def test_hearth_match_killed_mid_run_is_not_left_running(tmp_path, processes, fr
     settings = settings_from(env)
     database = Database(settings.database_url)
     world = build_world(database, settings, residents=200)
-    command = processes(["-c", "from web.cli import main; main()", "match", "--centre", world.centre_slug],
+    command = processes(["-c", "from web.console import main; main()", "match", "--centre", world.centre_slug],
                         env, tmp_path / "match.log")
     in_hand = wait_for(lambda: next((r for r in match_runs(database) if r.status == RunStatus.RUNNING), None),
                        what="the command's run")

@@ -13,8 +13,8 @@ CLOSED_DB = "postgresql://postgres:secret@127.0.0.1:{port}/hearth"
 ENTRY_POINTS = {
     "web.serve": ["-m", "web.serve", "--port", "{web_port}"],
     "jobs.worker": ["-m", "jobs.worker"],
-    "db upgrade": ["-c", "from web.cli import main; main()", "db", "upgrade"],
-    "hearth match": ["-c", "from web.cli import main; main()", "match", "--centre", "x"],
+    "db upgrade": ["-c", "from web.console import main; main()", "db", "upgrade"],
+    "hearth match": ["-c", "from web.console import main; main()", "match", "--centre", "x"],
     "gunicorn": ["-m", "gunicorn", "-w", "1", "-b", "127.0.0.1:{web_port}", "web:create_app()"],
 }
 

@@ -11,7 +11,7 @@ from store.places.neighbourhoods import load_neighbourhoods, load_postcodes
 from store.places.points import PlaceDataError
 from store.profiles.models import Profile
 from store.profiles.vectors import refit_vectors
-from web.cli import BadInput, hearth
+from web.commands import BadInput, hearth
 
 __all__ = ["init_app"]
 
