@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from matcher.defaults import GROUP_SIZE, TRAVEL_KM
@@ -169,10 +170,10 @@ def candidates_for(
         for s in session.scalars(select(SignUp).where(SignUp.occurrence_id == occurrence.id))
     }
     skip = _placed_user_ids(session, occurrence.id) | _declined_user_ids(session, occurrence.id) | set(exclude)
-    placed_ever = set(session.scalars(select(GroupMember.user_id).where(GroupMember.status == SeatStatus.ACCEPTED)))
     busy = _busy_around(session, occurrence)
+    placed_ever = exists().where(GroupMember.user_id == Profile.user_id, GroupMember.status == SeatStatus.ACCEPTED)
     query = (
-        select(Profile)
+        select(Profile, placed_ever.label("placed_ever"))
         .join(User, Profile.user_id == User.id)
         .where(
             Profile.include_in_matching.is_(True),
@@ -180,11 +181,14 @@ def candidates_for(
             Profile.vector.is_not(None),
             User.is_active.is_(True),
             User.email_confirmed_at.is_not(None),
+            # Only homes near enough to matter are read (the exact distance is checked below): a
+            # city's planning reads each date's neighbourhood, not every profile for every date.
+            _within_reach(venue),
         )
         .order_by(Profile.user_id)
     )
     out = []
-    for profile in session.scalars(query):
+    for profile, was_placed in session.execute(query):
         uid = profile.user_id
         status = signups.get(uid)
         if uid in skip or status == SignupStatus.CANCELLED:
@@ -207,8 +211,20 @@ def candidates_for(
         if km > travel:
             continue
         out.append(Candidate(uid, float(profile.home_lat), float(profile.home_lon), travel, km,
-                             signed_up, uid in placed_ever, _prefers_new(profile), waiting))
+                             signed_up, bool(was_placed), _prefers_new(profile), waiting))
     return out
+
+
+def _within_reach(venue: tuple[float, float]):
+    """A generous box around ``venue`` for each profile's own travel distance: a cheap test the
+    database makes before the exact distance (``distance_km``) is checked on the rows it returns."""
+    lat, lon = venue
+    travel = func.coalesce(Profile.travel_km, DEFAULT_TRAVEL_KM)
+    km_per_lat = 110.0  # a little under the true 111.2 km, so the box is never too small
+    edge = min(89.0, abs(lat) + 0.5)
+    km_per_lon = max(110.0 * math.cos(math.radians(edge)), 1.0)
+    return and_(func.abs(Profile.home_lat - lat) <= travel / km_per_lat,
+                func.abs(Profile.home_lon - lon) <= travel / km_per_lon)
 
 
 def _paused(until, today) -> bool:
