@@ -234,7 +234,8 @@ class EventRanker(BaseEstimator):
 
     # ------------------------------------------------------------------ ranking
     def rank(self, member_id: str, candidate_event_ids: Iterable[str] | None = None, k: int = 10,
-             *, as_of: datetime | None = None, say_when: bool = True) -> list[Recommendation]:
+             *, as_of: datetime | None = None, say_when: bool = True,
+             one_per: Mapping[str, object] | None = None, look_ahead: int = 4) -> list[Recommendation]:
         """The top ``k`` events for a member, best first, each with its score and reason.
 
         Only events starting at or after ``as_of`` are ranked (all events when it is None), and
@@ -242,6 +243,10 @@ class EventRanker(BaseEstimator):
         used. Events the member already attends are left out. ``candidate_event_ids`` (default:
         every event) narrows the choice; an unknown id raises ``KeyError``. With ``say_when``
         False the reasons never say how soon an event is (for reasons stored and read later).
+        With ``one_per`` (candidate id to a key, e.g. the dates of one repeating event to the
+        event), at most one candidate per key is kept: the first ``look_ahead * k`` picks are made
+        as usual and the first of each key kept, so the same events come out as ranking that many
+        and keeping one per key afterwards, and only the kept ones pay for their reasons.
 
         Examples
         --------
@@ -264,14 +269,21 @@ class EventRanker(BaseEstimator):
         # trade-off means the same for a member with rich history and for a newcomer
         top = float(relevance[pool[0]])
         scale = top if top > 0 else 1.0
-        picked = mmr_select(relevance[pool] / scale, sim, k, lambda_=self.mmr_lambda)
+        wanted = k if one_per is None else min(pool.size, look_ahead * k)
+        picked = mmr_select(relevance[pool] / scale, sim, wanted, lambda_=self.mmr_lambda)
         out: list[Recommendation] = []
+        taken: set = set()
         penalty = scale * (1 - self.mmr_lambda) / self.mmr_lambda if self.mmr_lambda < 1 else 0.0
         max_sim = np.zeros(pool.size)
         for p in picked:
             i = int(pool[p])
             score = max(0.0, float(relevance[i] - penalty * max_sim[p]))
             max_sim = np.maximum(max_sim, sim[p])
+            if one_per is not None:
+                key = one_per[self.events_[cand[i]].id]
+                if key in taken or len(out) >= k:
+                    continue
+                taken.add(key)
             contributions = {s: self.weights_[s] * float(scored[s][i]) for s in SIGNALS}
             signals = {s: float(scored[s][i]) for s in SIGNALS}
             signals["relevance"] = float(relevance[i])

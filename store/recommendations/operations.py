@@ -30,7 +30,7 @@ from matcher.slots import days_until, when_words
 from store.accounts.models import User
 from store.core.db import utcnow
 from store.events.models import ACTIVE, HOLDS_SEAT, Event, Occurrence, SignUp
-from store.events.needs import meets_needs
+from store.events.needs import event_offers, meets_needs, person_needs
 from store.events.times import to_local, zone
 from store.profiles.models import Profile
 from store.recommendations.models import Recommendation
@@ -101,13 +101,12 @@ def _one_per_event(ranker: EventRanker, user_id: int, dates: list[Occurrence], k
     left = [str(o.id) for o in dates]
     while left and len(chosen) < k:
         wanted = k - len(chosen)
-        recs = ranker.rank(str(user_id), left, k=min(len(left), 4 * wanted), as_of=now, say_when=False)
+        recs = ranker.rank(str(user_id), left, k=wanted, as_of=now, say_when=False, one_per=event_of)
         if not recs:
             break
         for rec in recs:
-            if len(chosen) < k:
-                chosen.setdefault(event_of[rec.event_id], rec)
-        left = [i for i in left if event_of[i] not in chosen and i not in {r.event_id for r in recs}]
+            chosen.setdefault(event_of[rec.event_id], rec)
+        left = [i for i in left if event_of[i] not in chosen]
     return list(chosen.values())
 
 
@@ -151,9 +150,13 @@ def refresh_recommendations(
     booked = _booked_events(session, ids, now)
     session.execute(delete(Recommendation).where(Recommendation.user_id.in_(ids)))
     loop = progress(profiles, len(profiles), "ranking events") if progress else profiles
+    # meets_needs, with each event's offers and each person's needs worked out once
+    offers = [(o, o.event.kind, event_offers(o.event)) for o in upcoming]
+    kinds = {kind for _, kind, _ in offers}
     for profile in loop:
         mine = booked.get(profile.user_id, set())
-        dates = [o for o in upcoming if o.event_id not in mine and meets_needs(profile, o.event)]
+        needs = {kind: person_needs(profile, kind) for kind in kinds}
+        dates = [o for o, kind, offered in offers if o.event_id not in mine and needs[kind] <= offered]
         for position, rec in enumerate(_one_per_event(ranker, profile.user_id, dates, k, now)):
             session.add(Recommendation(user_id=profile.user_id, occurrence_id=int(rec.event_id), rank=position,
                                        score=float(rec.score), reason=rec.reason, computed_at=now))
