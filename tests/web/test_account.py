@@ -33,7 +33,7 @@ def test_the_account_page_has_every_section_and_needs_a_log_in(client, db):
     user = make_user(db, name="Ada Lovelace")
     login(client, user.email)
     page = _page(client.get("/account"))
-    for heading in ("Your name", "Your email address", "Your password", "Download your data", "Where you're logged in"):
+    for heading in ("What we call you", "Your email address", "Change your password", "Download your data", "Where you're logged in"):
         assert heading in page
     assert 'value="Ada Lovelace"' in page and 'id="current_password"' in page and 'id="new_email"' in page
 

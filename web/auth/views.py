@@ -246,7 +246,7 @@ def change_name():
             changes.change_name(db_session(), current_user._get_current_object(), form.display_name.data)
         if done:
             flash(f"Thank you: we'll call you {current_user.display_name} from now on.", "success")
-            return redirect(url_for("auth.account") + "#name-heading")
+            return redirect(url_for("auth.account"))
         form.display_name.errors.append(done.message)
     return _account_page(name_form=form)
 
@@ -263,7 +263,7 @@ def change_email():
         if done:
             flash(f"We've sent a link to {address}. Please open it to start using that address; until then, "
                   f"you log in with {current_user.email} as before.", "success")
-            return redirect(url_for("auth.account") + "#email-heading")
+            return redirect(url_for("auth.account"))
         field = form.email_password if isinstance(done.error, changes.WrongPassword) else form.new_email
         field.errors.append(done.message)
     return _account_page(email_form=form)
@@ -276,7 +276,7 @@ def cancel_email_change():
         abort(400)
     if changes.cancel_email_change(db_session(), current_user._get_current_object()):
         flash(f"Done: your email stays {current_user.email}, and the link we sent no longer works.", "success")
-    return redirect(url_for("auth.account") + "#email-heading")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/email/<token>", methods=["GET", "POST"])
@@ -314,7 +314,7 @@ def change_password():
             others = {0: "", 1: " The other device you were logged in on has been logged out."}.get(
                 ended, f" The {ended} other devices you were logged in on have been logged out.")
             flash("Your new password is set, and you're still logged in here." + others, "success")
-            return redirect(url_for("auth.account") + "#password-heading")
+            return redirect(url_for("auth.account"))
         field = form.current_password if isinstance(done.error, changes.WrongPassword) else form.new_password
         field.errors.append(done.message)
     return _account_page(password_form=form)
