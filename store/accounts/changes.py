@@ -56,7 +56,7 @@ def _help_address(settings: Settings) -> str:
 def _check_current(user: User, password: str) -> None:
     if not check_password_hash(user.password_hash, password or ""):
         raise WrongPassword("That isn't your current password. Please try again; if you've forgotten it, "
-                            "log out and use “Forgotten your password?” on the log-in page.")
+                            "we can email you a link to choose a new one.")
 
 
 def _spend(session: Session, user_id: int, purpose: TokenPurpose) -> None:
