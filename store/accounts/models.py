@@ -96,6 +96,7 @@ class TokenPurpose(str, enum.Enum):
 
     CONFIRM_EMAIL = "confirm"
     RESET_PASSWORD = "reset"
+    CHANGE_EMAIL = "email_change"  # moves the account to ``AccountToken.new_email`` once opened
 
 
 class AccountToken(Base):
@@ -112,5 +113,8 @@ class AccountToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: For :attr:`TokenPurpose.CHANGE_EMAIL`: the address the account moves to when the link is
+    #: opened (until then, the person logs in with their old one).
+    new_email: Mapped[str | None] = mapped_column(String(254), default=None)
 
     user: Mapped[User] = relationship()

@@ -3,7 +3,7 @@
 A browser keeps only ``"<user id>:<key>"`` (in the session cookie, and in the remember cookie when
 the person ticked "keep me logged in"); the database keeps the key's SHA-256. A saved copy of
 either cookie stops working the moment its row is gone: at log-out, "log out everywhere", a new
-password, or when the account is deleted (the rows go with it).
+password (a password changed on the account page keeps only the device it was changed on), or when the account is deleted (the rows go with it).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from store.accounts.models import LoginSession, User
 from store.core.db import utcnow
 
 __all__ = [
-    "BROWSER_SESSION", "start_session", "signed_in_user", "end_session", "end_all_sessions", "count_sessions",
+    "BROWSER_SESSION", "start_session", "signed_in_user", "end_session", "end_all_sessions", "end_other_sessions",
+    "count_sessions",
 ]
 
 #: How long a log-in lasts without "keep me logged in" (the browser forgets it sooner when closed).
@@ -82,6 +83,17 @@ def end_all_sessions(session: Session, user_id: int) -> int:
     """End every log-in of a person, on every device; how many there were."""
     result = session.execute(
         delete(LoginSession).where(LoginSession.user_id == user_id).execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def end_other_sessions(session: Session, user_id: int, keep_key: str) -> int:
+    """End every log-in of a person except the one whose key is ``keep_key`` (this device's);
+    how many were ended."""
+    result = session.execute(
+        delete(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.key_hash != _hash(keep_key or ""))
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount
 

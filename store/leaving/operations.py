@@ -1,6 +1,6 @@
 """Leaving Hearth: deleting an account takes the person out of every future group, frees their
-seats for others, and removes their answers, ties and messages, the copies of their emails and
-their dot in the organisers' match graph. Reports they wrote stay, from "a former member"."""
+seats for others, and removes their answers, ties and messages (links sent to a new address they
+asked to move to included), the copies of their emails and their dot in the organisers' match graph. Reports they wrote stay, from "a former member"."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import Settings
-from store.accounts.models import User
+from store.accounts.changes import EMAIL_CHANGE_KIND
+from store.accounts.models import AccountToken, User
 from store.core.db import utcnow
 from store.events.models import HOLDS_SEAT, EventError, SignUp, SignupStatus
 from store.events.signups import cancel_signup
@@ -21,7 +22,8 @@ from store.groups.models import (
 )
 from store.groups.offers import free_seat, refill
 from store.insight.snapshots import forget_member
-from store.messages.outbox import forget_messages
+from store.messages.models import Message
+from store.messages.outbox import forget_messages, remove_copies
 
 __all__ = ["delete_account"]
 
@@ -53,6 +55,22 @@ def delete_account(session: Session, settings: Settings, user: User) -> list[int
                 pass  # already over or cancelled: nothing to free
     forget_member(session, user.id)
     forget_messages(session, settings, user.id, user.email)
+    _forget_links_to_new_addresses(session, settings, user)
     session.delete(user)
     session.flush()
     return rematch
+
+
+def _forget_links_to_new_addresses(session: Session, settings: Settings, user: User) -> None:
+    """The links sent to addresses the person asked to move to: kept in no inbox (so not found by
+    account), they still carry the person's name."""
+    addresses = session.scalars(
+        select(AccountToken.new_email).where(AccountToken.user_id == user.id, AccountToken.new_email.is_not(None))
+    ).all()
+    if not addresses:
+        return
+    messages = session.scalars(select(Message).where(
+        Message.kind == EMAIL_CHANGE_KIND, Message.user_id.is_(None), Message.to_email.in_(set(addresses)))).all()
+    remove_copies(settings, messages)
+    for message in messages:
+        session.delete(message)

@@ -10,7 +10,7 @@ from config import Settings
 
 __all__ = [
     "login_link", "reset_request_link", "reset_link", "confirm_link", "invite_link", "events_link",
-    "event_link", "checkin_link", "group_link", "feedback_link", "report_link",
+    "event_link", "checkin_link", "group_link", "feedback_link", "report_link", "email_change_link",
 ]
 
 
@@ -71,3 +71,8 @@ def feedback_link(settings: Settings, group_id: int) -> str:
 def report_link(settings: Settings, centre_id: int, report_id: int) -> str:
     """A report, on the organisers' pages of its centre."""
     return _url(settings, f"/organiser/centres/{centre_id}/reports/{report_id}")
+
+
+def email_change_link(settings: Settings, token: str) -> str:
+    """Confirms a new email address for an existing account (sent to the new address)."""
+    return _url(settings, f"/account/email/{token}")

@@ -27,6 +27,12 @@ EXAMPLES = {
                            reset_request_link="http://localhost/reset"),
     "account_confirm": dict(name="Ada Lovelace", days=3, confirm_link="http://localhost/confirm/tok"),
     "account_reset": dict(name="Ada Lovelace", minutes=60, reset_link="http://localhost/reset/tok"),
+    "account_email_change": dict(name="Ada Lovelace", hours=24, confirm_link="http://localhost/account/email/tok"),
+    "account_email_taken": dict(name="Ada Lovelace", login_link="http://localhost/login",
+                                reset_request_link="http://localhost/reset"),
+    "account_email_changed": dict(name="Ada Lovelace", new_email="ada@example.org", help_address="hello@example.org"),
+    "account_password_changed": dict(name="Ada Lovelace", reset_request_link="http://localhost/reset",
+                                     help_address="hello@example.org"),
     "organiser_invite": dict(centre="Oak Hall", days=7, invite_link="http://localhost/invite/tok"),
     "report_received": dict(name="Sam", centre="Oak Hall", report_link=_LINK),
     "checkin_invite": dict(name="Ada Lovelace", checkin_link="http://localhost/checkin/"),
@@ -92,6 +98,7 @@ def test_every_link_reaches_a_page_of_the_app(app, settings):
         links.confirm_link(settings, "tok"), links.invite_link(settings, "tok"), links.events_link(settings),
         links.event_link(settings, 3), links.event_link(settings, 3, 9), links.checkin_link(settings),
         links.group_link(settings, 4), links.feedback_link(settings, 4), links.report_link(settings, 2, 5),
+        links.email_change_link(settings, "tok"),
     ]
     assert len(built) == len(links.__all__) + 1  # event_link twice
     for url in built:

@@ -1,12 +1,14 @@
-"""Forms for joining, logging in, resetting a password and accepting an invitation."""
+"""Forms for joining, logging in, resetting a password, accepting an invitation and the account page."""
 
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from store.accounts.operations import password_problem
 from web.validators import HearthForm, SameSitePath
 
 __all__ = ["LoginForm", "NextForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm",
-           "DeleteAccountForm", "LogOutEverywhereForm"]
+           "DeleteAccountForm", "LogOutEverywhereForm", "NameForm", "EmailChangeForm", "PasswordChangeForm",
+           "AccountButtonForm"]
 
 _EMAIL = [DataRequired("Please enter your email address."), Email("Please enter a valid email address."), Length(max=254)]
 _NAME = [DataRequired("Please tell us what to call you."), Length(max=80, message="Please keep this under 80 characters.")]
@@ -66,3 +68,42 @@ class DeleteAccountForm(HearthForm):
 
 class LogOutEverywhereForm(HearthForm):
     """A button: end every session of this person, on every device."""
+
+
+# ---------------------------------------------------------------------------- the account page
+# Field names differ between the page's forms (``new_email``, ``current_password`` ...), so the
+# ids of their inputs never clash when all of them are on one page.
+
+class NameForm(HearthForm):
+    display_name = StringField("Your name", validators=_NAME)
+
+
+class EmailChangeForm(HearthForm):
+    new_email = EmailField("New email address", validators=_EMAIL)
+    email_password = PasswordField(
+        "Your password", validators=[DataRequired("Please enter your password to confirm."), Length(max=128)])
+
+
+class PasswordChangeForm(HearthForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Please enter your current password."), Length(max=128)])
+    new_password = PasswordField("New password", validators=_NEW_PASSWORD)
+    confirm_password = PasswordField(
+        "Type the new password again", validators=[DataRequired("Please type the new password again."),
+                                                   EqualTo("new_password", "The two new passwords don't match.")]
+    )
+
+    #: The account whose password this is (set by the view), so the new one's rules are checked
+    #: here too and a short password that also doesn't match hears about both.
+    owner = None
+
+    def validate_new_password(self, field) -> None:
+        owner = self.owner
+        problem = password_problem(field.data or "", email=getattr(owner, "email", ""),
+                                   name=getattr(owner, "display_name", ""))
+        if problem:
+            raise ValidationError(problem)
+
+
+class AccountButtonForm(HearthForm):
+    """A button on the account page (download my data, cancel an email change)."""
