@@ -125,7 +125,7 @@ def test_an_unknown_place_is_explained_and_the_error_is_focused(live_server, pag
     summary.wait_for()
     assert "couldn't find that place" in summary.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert page.get_by_label("Your postcode, or your street and town, or just your town").input_value() == ""
+    assert page.get_by_label("Your postcode, or your street and town, or just your town").input_value() == "Xyzzyville"
 
 
 def test_questionnaire_pages_fit_a_narrow_phone(live_server, page, maya):
