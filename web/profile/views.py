@@ -68,8 +68,8 @@ def _sign(places: list[Place]) -> str:
 def _unsign(token: str | None) -> list[Place] | None:
     try:
         rows = _signer().loads(token or "", max_age=_PLACE_MAX_AGE)
-        return [Place(str(label), float(lat), float(lon), int(precision), str(kind))
-                for label, lat, lon, precision, kind in rows]
+        return [Place(str(label), float(lat), float(lon), int(precision), str(kind[0]) if kind else "")
+                for label, lat, lon, precision, *kind in rows]  # pages signed before kinds had four fields
     except (BadData, TypeError, ValueError):
         return None
 
