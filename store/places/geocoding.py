@@ -26,6 +26,7 @@ from store.core.errors import HearthError
 from store.places.gazetteer import OfflineGazetteer
 from store.places.models import GeocodeCache
 from store.places.points import distance_km
+from store.places.words import not_found_words, what_we_can_find
 
 __all__ = [
     "MAX_QUERY", "NOMINATIM_MIN_DELAY", "Place", "GeocodingError", "PlaceNotFound", "AmbiguousPlace",
@@ -58,12 +59,18 @@ _SAME_PLACE_KM = 5.0
 
 @dataclass(frozen=True)
 class Place:
-    """A place understood: a label to show, a point, and roughly how close the point is (metres)."""
+    """A place understood: a label to show, a point, and roughly how close the point is (metres).
+
+    ``kind`` says what was recognised (see :class:`~store.places.gazetteer.OfflineGazetteer`;
+    ``address`` for an online answer), so that a page can say how we placed the person
+    (:func:`store.places.words.how_we_placed_you`).
+    """
 
     label: str
     lat: float
     lon: float
     precision_m: int
+    kind: str = ""
 
 
 class GeocodingError(HearthError):
@@ -111,32 +118,30 @@ def geocode(session: Session, settings: Settings, query: str, *, remember: bool 
         readings = _nominatim_readings(session, settings, query, remember=remember)
     if not readings:
         readings = _offline_readings(session, query)
-    return _decide(readings, settings)
+    return _decide(session, settings, readings)
 
 
 def _offline_readings(session: Session, query: str) -> list[_Reading]:
     found = OfflineGazetteer(session).geocode(query, exactly_one=False) or []
     return [
-        _Reading(Place(loc.address, float(loc.latitude), float(loc.longitude), int(loc.raw["precision_m"])),
+        _Reading(Place(loc.address, float(loc.latitude), float(loc.longitude), int(loc.raw["precision_m"]),
+                       str(loc.raw["kind"])),
                  float(loc.raw["weight"]))
         for loc in found
     ]
 
 
-def _decide(readings: list[_Reading], settings: Settings) -> Place:
+def _decide(session: Session, settings: Settings, readings: list[_Reading]) -> Place:
     if not readings:
-        raise PlaceNotFound(
-            "We couldn't find that place. Please check the spelling, or try your postcode, "
-            "or your street and town (for example “Otley Road, Leeds”)."
-        )
+        raise PlaceNotFound(not_found_words(session, settings))
     circle = settings.service_circle
     if circle is not None:
         lat, lon, radius = circle
         inside = [r for r in readings if distance_km((r.place.lat, r.place.lon), (lat, lon)) <= radius]
         if not inside:
             raise OutsideServiceArea(
-                "That place is outside the area Hearth covers here. If you live nearby, try your "
-                "postcode or the name of your neighbourhood."
+                "That place is outside the area Hearth covers here. If you live nearby, try "
+                f"{what_we_can_find(session, settings)}."
             )
         readings = inside
     distinct: list[_Reading] = []
@@ -188,7 +193,8 @@ def _nominatim_readings(session: Session, settings: Settings, query: str, *, rem
     )
     if cached is not None:
         cached.hits += 1
-        return [_Reading(Place(**{k: p[k] for k in ("label", "lat", "lon", "precision_m")}), p["weight"])
+        return [_Reading(Place(**{k: p[k] for k in ("label", "lat", "lon", "precision_m")}, kind="address"),
+                         p["weight"])
                 for p in cached.places]
     try:
         found = _nominatim_lookup(settings)(query, exactly_one=False, addressdetails=True, limit=5) or []
@@ -219,7 +225,7 @@ def _from_nominatim(location: Any) -> _Reading | None:
     town = next((address[k] for k in ("city", "town", "village", "municipality", "county") if address.get(k)), "")
     road = address.get("road", "")
     label = ", ".join(dict.fromkeys(p for p in (road, area, town, address.get("country", "")) if p))
-    return _Reading(Place(label or str(location.address)[:200], lat, lon, _precision(raw)),
+    return _Reading(Place(label or str(location.address)[:200], lat, lon, _precision(raw), "address"),
                     max(float(raw.get("importance") or 0.0), 0.0) + 0.01)
 
 

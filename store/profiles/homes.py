@@ -43,7 +43,9 @@ def coarse_place(session: Session, place: Place) -> Place:
     lat, lon = coarsen(place.lat, place.lon)
     precision = max(int(place.precision_m), GRID_M)
     if precision >= TOWN_PRECISION_M:
-        return Place(place.label, lat, lon, precision)
+        return Place(place.label, lat, lon, precision, place.kind)
+    if place.kind in ("postcode_district", "postcode_in_district"):  # "near LS6, Leeds": the district only
+        return Place(f"near {place.label}", lat, lon, precision, place.kind)
     town = nearest_town(place.lat, place.lon)
     hood = _nearest_hood(session, place.lat, place.lon, km=1.5)
     if hood is not None and town and hood.name.lower() != town.lower():
@@ -54,7 +56,7 @@ def coarse_place(session: Session, place: Place) -> Place:
         label = f"near {town}"
     else:
         label = "near the place you gave"
-    return Place(label, lat, lon, precision)
+    return Place(label, lat, lon, precision, place.kind)
 
 
 def understand_home(session: Session, settings: Settings, query: str) -> Place:

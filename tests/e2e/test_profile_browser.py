@@ -125,7 +125,7 @@ def test_an_unknown_place_is_explained_and_the_error_is_focused(live_server, pag
     summary.wait_for()
     assert "couldn't find that place" in summary.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert page.get_by_label("Your postcode, or your street and town, or just your town").input_value() == ""
+    assert page.get_by_label("Your postcode, or your street and town, or just your town").input_value() == "Xyzzyville"
 
 
 def test_questionnaire_pages_fit_a_narrow_phone(live_server, page, maya):
@@ -139,3 +139,22 @@ def test_questionnaire_pages_fit_a_narrow_phone(live_server, page, maya):
                  "/profile/needs"):
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+def test_the_hint_examples_work_and_a_postcode_says_near_its_district(live_server, page, maya):
+    _log_in(live_server, page)
+    page.goto(live_server.url + "/profile/where")
+    box = page.get_by_label("Your postcode, or your street and town, or just your town")
+    hint = page.locator("#query-hint").inner_text()
+    assert "“LS6 3AA”" in hint and "“LS6”" in hint and "Otley Road" not in hint
+    box.fill("Otley Road, Leeds")
+    page.keyboard.press("Enter")
+    page.get_by_text("We don't know street names here").wait_for()
+    page.get_by_role("link", name="No, search again").click()
+    page.get_by_label("Your postcode, or your street and town, or just your town").fill("LS6 3AA")
+    page.keyboard.press("Enter")
+    page.get_by_text("near LS6, Leeds").wait_for()
+    assert "middle of your postcode district, LS6" in page.locator("main").inner_text()
+    page.screenshot(path="/tmp/places-where-ls6.png", full_page=True)
+    page.get_by_role("button", name="Yes, that's right").click()
+    page.get_by_text("Step 2 of 5").wait_for()

@@ -36,6 +36,14 @@ def test_demo_town_is_real_and_idempotent(runner, db):
     result = runner.invoke(args=["hearth", "demo", "--residents", "40"])
     assert result.exit_code == 0, result.output
     assert "Created the demo town of Leeds (53.7965, -1.5478)" in result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Building the demo town of Leeds ... done")
+    steps = [line for line in lines if " ... " in line]
+    assert [s.split(" ... ")[0].split(" for ")[0] for s in steps] == [
+        "Building the demo town of Leeds", "Forming groups", "Recommending events to every resident",
+        "Drawing the match graph of 3 centres"]
+    assert all(s.split(" ... ")[1].startswith("done") for s in steps)
+    assert len(lines) <= 12  # a line per step, not a line per job
     assert "admin@demo.example.org" in result.output
     centres = db.scalars(select(Centre)).all()
     assert len(centres) == 3
@@ -50,3 +58,9 @@ def test_demo_town_is_real_and_idempotent(runner, db):
 def test_unknown_demo_town_is_a_clear_error(runner, db):
     result = runner.invoke(args=["hearth", "demo", "--town", "Xyzzyville"])
     assert result.exit_code == 2 and "no bundled neighbourhoods" in result.output
+    assert "Building the demo town of Xyzzyville ... stopped" in result.output
+
+
+def test_migrate_says_what_it_did_in_one_line(runner, db):
+    result = runner.invoke(args=["hearth", "migrate"])
+    assert result.exit_code == 0 and result.output == "The database is up to date.\n"

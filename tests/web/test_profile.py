@@ -136,7 +136,42 @@ def test_unknown_place_keeps_the_earlier_home(client, db, resident):
     _give_home(db, resident)
     page = _text(_search(client, "Xyzzyville"))
     assert "We couldn't find that place" in page
-    assert "Xyzzyville" not in page  # what was typed is not echoed
+    assert get_profile(db, resident.id).place_label == "near Headingley, Leeds"
+
+
+def test_an_error_keeps_what_was_typed_and_says_what_we_can_find(client, db, resident):
+    response = _search(client, "Xyzzyville Lane")
+    page = _text(response)
+    assert re.search(r'<input[^>]*name="query"[^>]*value="Xyzzyville Lane"', page)  # to correct, not retype
+    assert response.headers["Cache-Control"] == "no-store"
+    assert ("We couldn't find that place. Here we can find postcodes in LS1 to LS29, neighbourhoods such as "
+            "Headingley and Hyde Park, and towns such as Leeds.") in page
+    fresh = _text(client.get("/profile/where"))
+    assert "Xyzzyville" not in fresh  # a new visit starts empty: nothing typed is kept
+
+
+def test_the_hint_examples_all_work(client, db, resident):
+    page = _text(client.get("/profile/where"))
+    assert "For example “LS6 3AA”, “LS6”, “Headingley” or “Leeds”." in page
+    assert "Otley Road" not in page
+    for query in ("LS6 3AA", "LS6", "Headingley", "Leeds"):
+        assert "Here's what we understood" in _text(_search(client, query)), query
+
+
+def test_a_full_postcode_says_near_its_district(client, db, resident):
+    page = _text(_search(client, "LS6 3AA"))
+    assert "near LS6, Leeds" in page and "LS6 3AA" not in page
+    assert "placed you in the middle of your postcode district, LS6" in page
+    assert _confirm(client, page).status_code == 302
+    profile = get_profile(db, resident.id)
+    assert profile.place_label == "near LS6, Leeds" and profile.home_precision_m == 2500
+
+
+def test_a_street_we_dont_know_says_so_and_offers_the_neighbourhoods(client, db, resident):
+    page = _text(_search(client, "Otley Road, Leeds"))
+    assert "We don't know street names here, so for now we've placed you in the middle of Leeds." in page
+    assert "Otley" not in page.split("Here's what we understood")[1]  # the street is not kept in the page
+    assert _confirm(client, page, "Headingley").status_code == 302
     assert get_profile(db, resident.id).place_label == "near Headingley, Leeds"
 
 
@@ -230,7 +265,7 @@ def test_only_the_owner_sees_a_profile(client, db, resident):
     login(client, other.email)
     for path in ("/profile/", "/profile/interests", "/profile/where", "/profile/values"):
         page = _text(client.get(path, follow_redirects=True))
-        assert "Maya's secret hobby" not in page and "Headingley" not in page
+        assert "Maya's secret hobby" not in page and "near Headingley" not in page  # the hint may name the neighbourhood
     assert client.get("/profile/nosuchstep").status_code == 404
 
 

@@ -43,6 +43,10 @@ class ResetRequestForm(HearthForm):
     email = EmailField("Email address", validators=_EMAIL)
 
 
+class ResendConfirmationForm(HearthForm):
+    email = EmailField("Email address", validators=_EMAIL)
+
+
 class ResetForm(HearthForm):
     password = PasswordField("New password", validators=_NEW_PASSWORD)
     confirm = PasswordField(

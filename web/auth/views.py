@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -13,16 +15,20 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as browser
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from store.accounts import changes
 from store.accounts import operations as accounts
+from store.accounts.confirming import resend_confirmation
 from store.accounts.models import TokenPurpose, User
 from store.accounts.sessions import count_sessions
 from store.centres import organisers
 from store.leaving.export import export_filename, export_zip
 from store.leaving.operations import delete_account as leave
+from store.messages.models import Message
+from store.messages.outbox import read_message
 from web.auth.forms import (
     AccountButtonForm,
     ConfirmForm,
@@ -35,6 +41,7 @@ from web.auth.forms import (
     NextForm,
     PasswordChangeForm,
     RegisterForm,
+    ResendConfirmationForm,
     ResetForm,
     ResetRequestForm,
 )
@@ -86,7 +93,7 @@ def login():
         elif user.email_confirmed_at is None:
             form.email.errors.append(
                 "Please open the link we emailed you to confirm your address first. Lost it? "
-                "Use “Forgotten your password?” below: that confirms it too."
+                "Use “Send me a new confirmation link” below."
             )
         else:
             log_in(user, remember=form.remember.data)
@@ -120,8 +127,9 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
+        message = None
         with attempt() as done:
-            accounts.register_resident(
+            message = accounts.register_resident(
                 db_session(),
                 _settings(),
                 email=form.email.data,
@@ -131,8 +139,70 @@ def register():
         if not done:
             form.password.errors.append(done.message)
         else:
-            return render_template("auth/check_email.html", email=form.email.data)
+            return _check_email_page(form.email.data, message)
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/confirm/again", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def resend():
+    """A new confirmation link (not the password-reset form): the same page whoever asks."""
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        message = resend_confirmation(db_session(), _settings(), form.email.data)
+        return _check_email_page(form.email.data, message, again=True)
+    return render_template("auth/resend.html", form=form)
+
+
+# -- development: the message is on this computer, so the page offers it -----------------
+_OFFERED = "dev_messages"
+
+
+def _mail_stays_here() -> bool:
+    """Development with no SMTP server: messages go only to the in-app outbox and its files."""
+    settings = _settings()
+    return settings.env == "development" and not settings.smtp_host
+
+
+def _check_email_page(email: str, message: Message | None, *, again: bool = False):
+    offered = None
+    if _mail_stays_here():
+        if message is not None:  # this browser may open this one message, and nobody else's
+            browser[_OFFERED] = [[message.user_id, message.id], *browser.get(_OFFERED, [])][:5]
+            offered = message.id
+        return render_template("auth/check_email.html", email=email, again=again, development=True,
+                               offered=offered, outbox=str(_settings().outbox_path))
+    return render_template("auth/check_email.html", email=email, again=again, development=False)
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _with_links(body: str) -> list[tuple[str, str | None]]:
+    """The body in pieces, each Hearth link with a path on this server (whatever port it runs on)."""
+    base = _settings().base_url.rstrip("/")
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _URL.finditer(body):
+        url = match.group(0).rstrip(".,)")
+        pieces.append((body[position:match.start()], None))
+        pieces.append((url, url[len(base):] or "/" if url.startswith(base + "/") or url == base else None))
+        position = match.start() + len(url)
+    pieces.append((body[position:], None))
+    return pieces
+
+
+@bp.route("/dev/messages/<int:message_id>")
+def dev_message(message_id: int):
+    """In development only: a message this browser just caused (a confirmation link), to open."""
+    if not _mail_stays_here():
+        abort(404)
+    owner = next((user for user, mid in browser.get(_OFFERED, []) if mid == message_id), None)
+    message = read_message(db_session(), owner, message_id) if owner is not None else None
+    if message is None:
+        abort(404)
+    return render_template("auth/dev_message.html", message=message, pieces=_with_links(message.body),
+                           outbox=str(_settings().outbox_path))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])

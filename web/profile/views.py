@@ -22,6 +22,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from store.groups.membership import save_profile_step
 from store.places.geocoding import AmbiguousPlace, GeocodingError, Place
+from store.places.words import how_we_placed_you, place_hint
 from store.profiles import taxonomy as tx
 from store.profiles.answers import STEP_TITLES, STEPS
 from store.profiles.homes import (
@@ -61,13 +62,14 @@ def _signer() -> URLSafeTimedSerializer:
 
 
 def _sign(places: list[Place]) -> str:
-    return _signer().dumps([[p.label, p.lat, p.lon, p.precision_m] for p in places])
+    return _signer().dumps([[p.label, p.lat, p.lon, p.precision_m, p.kind] for p in places])
 
 
 def _unsign(token: str | None) -> list[Place] | None:
     try:
         rows = _signer().loads(token or "", max_age=_PLACE_MAX_AGE)
-        return [Place(str(label), float(lat), float(lon), int(precision)) for label, lat, lon, precision in rows]
+        return [Place(str(label), float(lat), float(lon), int(precision), str(kind[0]) if kind else "")
+                for label, lat, lon, precision, *kind in rows]  # pages signed before kinds had four fields
     except (BadData, TypeError, ValueError):
         return None
 
@@ -119,11 +121,14 @@ def where():
         except AmbiguousPlace as exc:
             return _choose_page(exc.candidates, PlaceChoiceForm(formdata=None), str(exc))
         except GeocodingError as exc:
-            form.query.errors.append(str(exc))
+            form.query.errors.append(str(exc))  # what was typed stays in the box, to be corrected
         else:
             return _confirm_page(place, LocationConfirmForm(formdata=None))
-    form.query.data = ""  # never echo an address back into a page
-    return render_template("profile/where.html", form=form, profile=profile, progress=_progress("where"))
+    elif request.method == "GET":
+        form.query.data = ""
+    page = render_template("profile/where.html", form=form, profile=profile, progress=_progress("where"),
+                           hint=place_hint(db_session(), _settings()))
+    return page, 200, {"Cache-Control": "no-store"}  # a page that may hold what was typed is never cached
 
 
 def _settings():
@@ -153,10 +158,14 @@ def _confirm_page(place: Place, form: LocationConfirmForm, status: int = 200):
     hoods = neighbourhood_choices(db_session(), place)
     form.place.data = _sign([place])
     form.neighbourhood.choices = [_NONE_OF_THESE] + [(h.name, h.name) for h in hoods]
-    if form.neighbourhood.data is None and hoods and place.precision_m < TOWN_PRECISION_M and hoods[0].km <= 1.5:
+    district = place.kind in ("postcode_district", "postcode_in_district")  # km wide: the resident picks
+    if form.neighbourhood.data is None and hoods and place.precision_m < TOWN_PRECISION_M and hoods[0].km <= 1.5 \
+            and not district:
         form.neighbourhood.data = hoods[0].name
     return render_template("profile/where_confirm.html", form=form, place=place, has_hoods=bool(hoods),
-                           town_only=place.precision_m >= TOWN_PRECISION_M, progress=_progress("where")), status
+                           town_only=place.precision_m >= TOWN_PRECISION_M,
+                           how_placed=how_we_placed_you(place, can_choose=bool(hoods)),
+                           progress=_progress("where")), status
 
 
 @bp.route("/where/confirm", methods=["POST"])
