@@ -289,8 +289,9 @@ def update_event(session: Session, settings: Settings, event: Event, details: Ev
         taken = seats_taken(session, occurrence.id)
         if taken > d.capacity:
             raise EventError(
-                f"{taken} seats (guests included) are already taken on {occurrence.local_date:%d %B}, so there "
-                f"must be at least {taken} places. You could message them first.", "capacity")
+                f"{taken} seats are already taken on {occurrence.local_date.day} {occurrence.local_date:%B} (by people "
+                f"signed up and their guests), so there must be at least {taken} places. You could message them "
+                "first.", "capacity")
     signed_up = {s.user_id for o in future for s in _people(session, o)}
     old = (event.start_time, event.end_time, event.venue_id, event.title)
     venue = _venue(session, settings, event.centre, d.venue_name, d.venue_address)
