@@ -14,6 +14,7 @@ __all__ = [
     "resident_seat_words", "resident_seat_short", "organiser_seat_words", "calendar_status", "calendar_note",
     "seats_left_words", "going_words", "roster_name", "guest_words", "guests_allowed_words", "place_words",
     "schedule_words", "next_dates_words", "short_date", "change_told_words", "search_count_words",
+    "organiser_seats_words",
 ]
 
 
@@ -244,3 +245,17 @@ def search_count_words(count: int, text: str = "") -> str:
     if count == 0:
         return "No events match just now"
     return f"{_plural(count, 'event', 'events')} coming up"
+
+
+def organiser_seats_words(capacity: int, count: SeatCount) -> str:
+    """The seats of a date on the organiser's list, guests included.
+
+    >>> organiser_seats_words(12, SeatCount(going=7, held=2, waiting=3))
+    '9 of 12 seats taken (2 held for group offers), 3 waiting.'
+    """
+    text = f"{count.taken} of {capacity} seats taken"
+    if count.held:
+        text += f" ({count.held} held for group offers)"
+    if count.waiting:
+        text += f", {count.waiting} waiting"
+    return text + "."

@@ -45,7 +45,8 @@ def test_an_organiser_posts_a_repeating_event(client, db):
     event = db.scalar(select(Event).where(Event.title == "Chair yoga", Event.centre_id == centre.id))
     assert event.recurrence == "weekly" and event.step_free and event.tags == ["chair_exercise", "yoga"]
     assert len(event.occurrences) >= 5 and event.timezone == "Europe/London"
-    assert "Every week on" in _text(client.get(f"/events/{event.id}"))
+    page = _text(client.get(f"/events/{event.id}"))
+    assert f"Every {event.start_date:%A}, " in page and "· next: " in page
 
 
 def test_bad_input_is_explained_and_nothing_is_saved(client, db):
@@ -112,7 +113,7 @@ def test_edit_capacity_below_the_seats_taken_is_refused(client, db, settings):
     data = _form(centre, capacity="1", recurrence="none", kind="meal", title=event.title,
                  start_date=event.start_date.isoformat(), start_time="12:30", end_time="14:00")
     response = post_form(client, f"/organiser/events/{event.id}/edit", data)
-    assert "2 people already have a seat" in _text(response)
+    assert "2 seats are already taken" in _text(response)
     db.refresh(event)
     assert event.capacity == 3
     data["capacity"] = "5"
