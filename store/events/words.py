@@ -18,24 +18,31 @@ __all__ = [
 ]
 
 
-def resident_seat_words(status: SignupStatus | None, position: int | None = None) -> str:
+def resident_seat_words(status: SignupStatus | None, position: int | None = None, guests: int = 0) -> str:
     """What a resident reads about their own place for a date, as a sentence.
 
     >>> resident_seat_words(SignupStatus.WAITLISTED, 6)
     "You're number 6 on the waiting list. If a seat comes free, it's yours and we'll tell you."
     >>> resident_seat_words(SignupStatus.HELD)
     "A seat is kept for you while you answer your group's invitation."
+    >>> resident_seat_words(SignupStatus.CONFIRMED, guests=1)
+    "You have a seat, and so does your guest. It's in your calendar."
     """
     if status is None:
         return "You haven't signed up for this date."
     if status == SignupStatus.CONFIRMED:
+        if guests:
+            who = "your guest" if guests == 1 else f"your {guests} guests"
+            return f"You have a seat, and so does {who}. It's in your calendar."
         return "You have a seat. It's in your calendar."
     if status == SignupStatus.HELD:
         return "A seat is kept for you while you answer your group's invitation."
     if status == SignupStatus.WAITLISTED:
+        with_guests = f" (with {_plural(guests, 'guest', 'guests')})" if guests else ""
+        room = "seats come free for you all, they're yours" if guests else "a seat comes free, it's yours"
         if position:
-            return f"You're number {position} on the waiting list. If a seat comes free, it's yours and we'll tell you."
-        return "You're on the waiting list. If a seat comes free, it's yours and we'll tell you."
+            return f"You're number {position} on the waiting list{with_guests}. If {room} and we'll tell you."
+        return f"You're on the waiting list{with_guests}. If {room} and we'll tell you."
     if status == SignupStatus.ATTENDED:
         return "You came. Thank you for joining in."
     if status == SignupStatus.NO_SHOW:
@@ -43,14 +50,15 @@ def resident_seat_words(status: SignupStatus | None, position: int | None = None
     return "You cancelled your place."
 
 
-def resident_seat_short(status: SignupStatus | None, position: int | None = None) -> str:
-    """The same, as a short label for lists ("waiting list, number 3")."""
+def resident_seat_short(status: SignupStatus | None, position: int | None = None, guests: int = 0) -> str:
+    """The same, as a short label for lists ("waiting list, number 3", "you have a seat, +1 guest")."""
+    extra = f", {guest_words(guests)}" if guests and status in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED) else ""
     if status == SignupStatus.CONFIRMED:
-        return "you have a seat"
+        return "you have a seat" + extra
     if status == SignupStatus.HELD:
         return "seat kept while you answer your group"
     if status == SignupStatus.WAITLISTED:
-        return f"waiting list, number {position}" if position else "waiting list"
+        return (f"waiting list, number {position}" if position else "waiting list") + extra
     if status == SignupStatus.ATTENDED:
         return "you came"
     if status == SignupStatus.NO_SHOW:

@@ -76,7 +76,7 @@ def upcoming_for_me():
         return signups.signups_for_user(db_session(), current_user.id, upcoming_after=utcnow())[:limit]
 
     def place_short(signup) -> str:
-        return resident_seat_short(signup.status, signups.waitlist_position(db_session(), signup))
+        return resident_seat_short(signup.status, signups.waitlist_position(db_session(), signup), signup.guests)
 
     return {"my_upcoming_events": my_upcoming_events, "place_short": place_short, "seat_words": resident_seat_words}
 
