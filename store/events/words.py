@@ -120,16 +120,17 @@ def going_words(capacity: int, count: SeatCount, names=()) -> str:
     >>> going_words(10, SeatCount(going=7))
     '7 going, 3 seats left'
     >>> going_words(4, SeatCount(going=4, waiting=1), [("Pat", 1)])
-    '4 going (Pat (+1 guest) and 2 others). Full: you can join the waiting list (1 waiting)'
+    '4 going. Full: you can join the waiting list (1 waiting). Coming: Pat (+1 guest) and 2 others.'
     >>> going_words(6, SeatCount())
-    'Nobody has signed up yet: 6 seats left'
+    '6 seats left, nobody signed up yet'
     """
     room = seats_left_words(capacity, count.taken, count.waiting)
     if count.going == 0:
         if count.held:
-            return f"Seats are kept for a group: {room[0].lower()}{room[1:]}"
-        return f"Nobody has signed up yet: {room}"
+            return f"{room}; some seats are kept for a group"
+        return f"{room}, nobody signed up yet"
     going = f"{count.going} going"
+    text = f"{going}, {room}" if count.taken < capacity else f"{going}. {room}"
     names = list(names)
     if names:
         labels = [roster_name(name, guests) for name, guests in names]
@@ -138,8 +139,8 @@ def going_words(capacity: int, count: SeatCount, names=()) -> str:
             listed = ", ".join(labels) + f" and {_plural(others, 'other', 'others')}"
         else:
             listed = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
-        going += f" ({listed})"
-    return f"{going}, {room}" if count.taken < capacity else f"{going}. {room}"
+        text += f". Coming: {listed}."
+    return text
 
 
 def guest_words(guests: int) -> str:
@@ -160,7 +161,9 @@ def guests_allowed_words(max_guests: int) -> str:
     """What an event says about guests: "You can bring 1 guest" / "Just for residents: no guests"."""
     if not max_guests:
         return "Just for residents: no guests this time."
-    return f"You can bring up to {_plural(max_guests, 'guest', 'guests')}; each takes a seat."
+    if max_guests == 1:
+        return "You can bring a guest; they take a seat too."
+    return f"You can bring up to {max_guests} guests; each takes a seat."
 
 
 def place_words(place_name: str, centre_name: str) -> str:

@@ -92,7 +92,7 @@ def test_going_names_only_where_agreed_and_the_roster_shows_guests(db, settings)
     names = signups.going_names(db, [occurrence.id])[occurrence.id]
     assert names == [("Pat", 1)]
     count = signups.seat_summary(db, [occurrence.id])[occurrence.id]
-    assert going_words(event.capacity, count, names) == "3 going (Pat (+1 guest) and 1 other), 7 seats left"
+    assert going_words(event.capacity, count, names) == "3 going, 7 seats left. Coming: Pat (+1 guest) and 1 other."
     text = signups.roster_csv(db, settings, occurrence)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][0] == "Pat (+1 guest)" and "Wendy" not in text

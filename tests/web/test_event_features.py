@@ -126,7 +126,7 @@ def test_signing_up_with_a_guest_takes_two_seats_and_the_roster_says_so(client, 
     page = _text(_sign_up(client, event, guests=1))
     assert "You're signed up and your guest" in page
     assert "You have a seat, and so does your guest." in page
-    assert "2 going (Pat (+1 guest)), 1 seat left" in page
+    assert "2 going, 1 seat left. Coming: Pat (+1 guest)." in page
     row = db.scalar(select(SignUp).where(SignUp.user_id == pat.id))
     assert row.guests == 1 and signups.seats_taken(db, row.occurrence_id) == 2
     assert "you have a seat, +1 guest" in _text(client.get("/"))
@@ -174,7 +174,7 @@ def test_going_names_only_for_logged_in_residents_and_only_where_agreed(client, 
     assert "2 going, 8 seats left" in anonymous and "Pat" not in anonymous
     login(client, make_user(db).email)
     page = _text(client.get(f"/events/{event.id}"))
-    assert "2 going (Pat and 1 other), 8 seats left" in page and "Wendy" not in page
+    assert "2 going, 8 seats left. Coming: Pat and 1 other." in page and "Wendy" not in page
 
 
 def test_add_to_calendar_offers_the_file_and_a_webcal_address(client, db, settings):
