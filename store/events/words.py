@@ -14,7 +14,7 @@ __all__ = [
     "resident_seat_words", "resident_seat_short", "organiser_seat_words", "calendar_status", "calendar_note",
     "seats_left_words", "going_words", "roster_name", "guest_words", "guests_allowed_words", "place_words",
     "schedule_words", "next_dates_words", "short_date", "change_told_words", "search_count_words",
-    "organiser_seats_words",
+    "organiser_seats_words", "cancel_told_words",
 ]
 
 
@@ -270,3 +270,16 @@ def organiser_seats_words(capacity: int, count: SeatCount) -> str:
     if count.waiting:
         text += f", {count.waiting} waiting"
     return text + "."
+
+
+def cancel_told_words(what: str, told: int) -> str:
+    """What an organiser reads after cancelling a date or an event: who was actually told.
+
+    >>> cancel_told_words("That date is cancelled.", 0)
+    'That date is cancelled. Nobody had signed up, so no one needed telling.'
+    >>> cancel_told_words("That date is cancelled.", 1)
+    "That date is cancelled. We've told the 1 person signed up, with a calendar update."
+    """
+    if told == 0:
+        return f"{what} Nobody had signed up, so no one needed telling."
+    return f"{what} We've told the {_plural(told, 'person', 'people')} signed up, with a calendar update."

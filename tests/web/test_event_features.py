@@ -191,3 +191,13 @@ def test_add_to_calendar_offers_the_file_and_a_webcal_address(client, db, settin
     assert token not in client.get("/events/calendar").get_data(as_text=True)  # shown once only
     feed = client.get(f"/events/feed/{token}.ics")
     assert feed.status_code == 200 and b"Knit and natter" in feed.data
+
+
+def test_cancelling_a_date_nobody_signed_up_for_says_so(client, db, settings):
+    event = _event(db, settings, recurrence="weekly", repeat_until=future_day(30))
+    login(client, event.centre.organisers[0].email)
+    occurrence = event.occurrences[0]
+    page = _text(post_form(client, f"/organiser/events/{event.id}/dates/{occurrence.id}/cancel", {"reason": ""},
+                           form_path=f"/organiser/events/{event.id}/dates/{occurrence.id}", follow_redirects=True))
+    assert "That date is cancelled. Nobody had signed up, so no one needed telling." in page
+    assert "We've told 0" not in page

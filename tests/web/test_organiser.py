@@ -144,7 +144,7 @@ def test_sign_up_list_check_in_csv_message_and_cancel(client, db, settings):
                            follow_redirects=True))
     assert "from the day of the event" in page
     page = _text(post_form(client, path + "/cancel", {"reason": "Boiler broke"}, form_path=path, follow_redirects=True))
-    assert "That date is cancelled. We've told 2 people." in page
+    assert "That date is cancelled. We've told the 2 people signed up, with a calendar update." in page
     body = db.scalar(select(Message.body).where(Message.user_id == waiting.id, Message.subject.like("Cancelled:%")))
     assert "Boiler broke" in body
 
@@ -180,7 +180,7 @@ def test_duplicate_and_cancel_the_whole_event(client, db, settings):
     assert db.scalar(select(func.count(Event.id)).where(Event.centre_id == centre.id)) == 2
     page = _text(post_form(client, f"/organiser/events/{event.id}/cancel", {"reason": ""},
                            form_path=f"/organiser/events/{event.id}", follow_redirects=True))
-    assert "is cancelled. We've told 1 person." in page
+    assert "is cancelled. We've told the 1 person signed up, with a calendar update." in page
     assert "This event has been cancelled" in _text(client.get(f"/events/{event.id}"))
 
 

@@ -22,7 +22,7 @@ from store.core.db import utcnow
 from store.events import admin as event_admin
 from store.events import signups
 from store.events.models import Event, EventError, Occurrence, SignupStatus
-from store.events.words import change_told_words, organiser_seat_words, organiser_seats_words, roster_name
+from store.events.words import cancel_told_words, change_told_words, organiser_seat_words, organiser_seats_words, roster_name
 from store.groups import dates as group_dates
 from web.access import organiser_required
 from web.db import attempt, db_session
@@ -182,7 +182,7 @@ def cancel(event_id: int):
     if not done:
         flash(done.message, "error")
     else:
-        flash(f"“{item.title}” is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
+        flash(cancel_told_words(f"“{item.title}” is cancelled.", told), "success")
     return redirect(url_for("organiser.event", event_id=item.id), 303)
 
 
@@ -277,5 +277,5 @@ def cancel_date(event_id: int, occurrence_id: int):
     if not done:
         flash(done.message, "error")
     else:
-        flash(f"That date is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
+        flash(cancel_told_words("That date is cancelled.", told), "success")
     return redirect(url_for("organiser.event", event_id=item.id), 303)
