@@ -17,6 +17,7 @@ from store.events.models import (
     ACTIVE,
     KINDS,
     MAX_DAYS_AHEAD,
+    MAX_GUESTS,
     MAX_SERIES_DAYS,
     RECURRENCES,
     TOO_FAR_AHEAD,
@@ -34,7 +35,7 @@ from store.places import geocoding
 from store.profiles.taxonomy import DIETARY, INTEREST_TAGS, LANGUAGES
 
 __all__ = [
-    "EventDetails", "details_of", "create_event", "update_event", "duplicate_event", "cancel_event",
+    "EventDetails", "EventChange", "details_of", "create_event", "update_event", "duplicate_event", "cancel_event",
     "cancel_occurrence", "organiser_event", "centre_events",
 ]
 
@@ -67,6 +68,18 @@ class EventDetails:
     signup_deadline_hours: int | None = None
     venue_name: str = ""
     venue_address: str = ""
+    access_notes: str = ""
+    max_guests: int = 0
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """What saving an organiser's changes did: the event, and how many people were told of it
+    out of how many were signed up for a date still to come (``change_told_words`` says it)."""
+
+    event: Event
+    told: int
+    signed_up: int
 
 
 def details_of(event: Event) -> EventDetails:
@@ -80,13 +93,14 @@ def details_of(event: Event) -> EventDetails:
         dietary=tuple(event.dietary or []), language=event.language, cost_note=event.cost_note,
         signup_deadline_hours=event.signup_deadline_hours,
         venue_name=event.venue.name if event.venue else "", venue_address=event.venue.address if event.venue else "",
+        access_notes=event.access_notes or "", max_guests=event.max_guests or 0,
     )
 
 
 def _clean(d: EventDetails) -> EventDetails:
     return dataclasses.replace(
         d, title=(d.title or "").strip(), description=(d.description or "").strip(),
-        cost_note=(d.cost_note or "").strip(), venue_name=(d.venue_name or "").strip(),
+        cost_note=(d.cost_note or "").strip(), access_notes=(d.access_notes or "").strip(), venue_name=(d.venue_name or "").strip(),
         venue_address=(d.venue_address or "").strip(), tags=tuple(dict.fromkeys(d.tags or ())),
         dietary=tuple(dict.fromkeys(d.dietary or ())),
         repeat_until=d.repeat_until if d.recurrence != "none" else None,
@@ -133,6 +147,13 @@ def _validate(d: EventDetails, tz: str, now: datetime, *, check_past: bool) -> N
         raise EventError("Please choose a language from the list.", "language")
     if len(d.cost_note) > 120:
         raise EventError("Please keep the cost note under 120 characters.", "cost_note")
+    if len(d.access_notes) > 1000:
+        raise EventError("Please keep the access notes under 1,000 characters.", "access_notes")
+    if has_control_characters(d.access_notes, allow_line_breaks=True):
+        raise EventError("The access notes have a special character that can't be shown. Please retype that part.",
+                         "access_notes")
+    if not 0 <= d.max_guests <= MAX_GUESTS:
+        raise EventError(f"Please allow from 0 to {MAX_GUESTS} guests per resident.", "max_guests")
     if d.signup_deadline_hours is not None and not 0 <= d.signup_deadline_hours <= 720:
         raise EventError("Please give a sign-up deadline from 0 to 720 hours before the start.", "signup_deadline_hours")
     if d.venue_address and not d.venue_name:
@@ -180,7 +201,7 @@ def _venue(session: Session, settings: Settings, centre: Centre, name: str, addr
 def _apply(event: Event, d: EventDetails, venue: Venue | None) -> None:
     for name in ("title", "kind", "description", "start_date", "start_time", "end_time", "recurrence",
                  "repeat_until", "capacity", "step_free", "hearing_loop", "quiet", "language", "cost_note",
-                 "signup_deadline_hours"):
+                 "signup_deadline_hours", "access_notes", "max_guests"):
         setattr(event, name, getattr(d, name))
     event.tags = list(d.tags)
     event.dietary = list(d.dietary)
@@ -251,8 +272,10 @@ def create_event(session: Session, settings: Settings, *, centre: Centre, detail
 
 
 def update_event(session: Session, settings: Settings, event: Event, details: EventDetails, *, by: User,
-                 now: datetime | None = None) -> Event:
-    """Change an event; people signed up are told what changed, freed seats go to the waiting list."""
+                 now: datetime | None = None) -> EventChange:
+    """Change an event; people signed up are told what changed, freed seats go to the waiting list.
+
+    Returns what was done (``EventChange``): how many were told, out of how many signed up."""
     now = now or utcnow()
     if not by.organises(event.centre_id):
         raise PermissionError("not an organiser of this centre")
@@ -266,8 +289,10 @@ def update_event(session: Session, settings: Settings, event: Event, details: Ev
         taken = seats_taken(session, occurrence.id)
         if taken > d.capacity:
             raise EventError(
-                f"{taken} people already have a seat on {occurrence.local_date:%d %B}, so there must be at "
-                f"least {taken} places. You could message them first.", "capacity")
+                f"{taken} seats are already taken on {occurrence.local_date.day} {occurrence.local_date:%B} (by people "
+                f"signed up and their guests), so there must be at least {taken} places. You could message them "
+                "first.", "capacity")
+    signed_up = {s.user_id for o in future for s in _people(session, o)}
     old = (event.start_time, event.end_time, event.venue_id, event.title)
     venue = _venue(session, settings, event.centre, d.venue_name, d.venue_address)
     _apply(event, d, venue)
@@ -276,12 +301,15 @@ def update_event(session: Session, settings: Settings, event: Event, details: Ev
     changed, cancelled = _sync_occurrences(session, event, now)
     if old != (event.start_time, event.end_time, event.venue_id, event.title):
         changed = [o for o in event.occurrences if o.ends_at > now and o.cancelled_at is None]
-    notify_changed(session, settings, [s for o in changed for s in _people(session, o)])
-    notify_cancelled(session, settings, [s for o in cancelled for s in _people(session, o)])
+    told_changed = [s for o in changed for s in _people(session, o)]
+    told_cancelled = [s for o in cancelled for s in _people(session, o)]
+    notify_changed(session, settings, told_changed)
+    notify_cancelled(session, settings, told_cancelled)
     for occurrence in event.occurrences:
         if occurrence.id is not None and occurrence.ends_at > now and occurrence.cancelled_at is None:
             promote_waitlisted(session, settings, occurrence, now=now)
-    return event
+    told = len({s.user_id for s in told_changed + told_cancelled})
+    return EventChange(event, told, len(signed_up))
 
 
 def duplicate_event(session: Session, settings: Settings, event: Event, *, by: User, start_date: date,

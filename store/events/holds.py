@@ -23,6 +23,13 @@ from store.events.signups import confirm_seat, promote_waitlisted, seats_taken, 
 __all__ = ["hold_seat", "release_hold", "confirm_hold"]
 
 
+def _needs(signup: SignUp | None) -> int:
+    """Seats a hold for this person takes: theirs, and a waiting guest's (a cancelled place has none)."""
+    if signup is None or signup.status == SignupStatus.CANCELLED:
+        return 1
+    return signup.seats
+
+
 def hold_seat(session: Session, occurrence: Occurrence, user_id: int, group_id: int) -> SignUp:
     """Keep a seat for ``user_id``, who is being offered ``group_id`` for this date.
 
@@ -36,13 +43,15 @@ def hold_seat(session: Session, occurrence: Occurrence, user_id: int, group_id: 
         signup.hold_group_id = group_id
         session.flush()
         return signup
-    if occurrence.is_cancelled or seats_taken(session, occurrence.id) >= occurrence.event.capacity:
+    if occurrence.is_cancelled or seats_taken(session, occurrence.id) + _needs(signup) > occurrence.event.capacity:
         raise EventError("There is no seat left for this date.")
     if signup is None:
         signup = SignUp(occurrence_id=occurrence.id, user_id=user_id, status=SignupStatus.HELD)
         session.add(signup)
     else:
-        signup.held_from = signup.status.value  # waitlisted (keeps its queue number) or cancelled
+        signup.held_from = signup.status.value  # waitlisted (keeps its queue number and guests) or cancelled
+        if signup.status == SignupStatus.CANCELLED:
+            signup.guests = 0
         signup.status = SignupStatus.HELD
     signup.hold_group_id = group_id
     session.flush()
@@ -79,11 +88,13 @@ def confirm_hold(session: Session, settings: Settings, occurrence: Occurrence, u
     if signup is not None and signup.status in HOLDS_SEAT:
         return signup
     if signup is None or signup.status != SignupStatus.HELD:
-        if seats_taken(session, occurrence.id) >= occurrence.event.capacity:
+        if seats_taken(session, occurrence.id) + _needs(signup) > occurrence.event.capacity:
             raise EventError("Sorry, there is no seat left for this date, so this group can't go ahead with you.")
         if signup is None:
             signup = SignUp(occurrence_id=occurrence.id, user_id=user_id, status=SignupStatus.HELD)
             session.add(signup)
+        elif signup.status == SignupStatus.CANCELLED:
+            signup.guests = 0
     signup.created_at = signup.created_at or now
     confirm_seat(signup, now)
     signup.cancelled_at = signup.checked_in_at = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
@@ -29,8 +30,8 @@ from store.profiles.taxonomy import ACCESS_NEEDS
 
 __all__ = [
     "KINDS", "RECURRENCES", "ACCESS_FEATURES", "EventError", "event_tags", "Venue", "Event", "Occurrence",
-    "SignupStatus", "HOLDS_SEAT", "TAKES_SEAT", "ACTIVE", "STANDING", "SignUp", "CalendarFeed", "MAX_SERIES_DAYS",
-    "MAX_DAYS_AHEAD", "TOO_FAR_AHEAD",
+    "SignupStatus", "HOLDS_SEAT", "TAKES_SEAT", "ACTIVE", "STANDING", "SignUp", "SeatCount", "CalendarFeed", "MAX_SERIES_DAYS",
+    "MAX_DAYS_AHEAD", "TOO_FAR_AHEAD", "MAX_GUESTS",
 ]
 
 #: What an event is, as (key, label); the keys match the profile's activity kinds.
@@ -53,6 +54,9 @@ ACCESS_FEATURES: tuple[str, ...] = tuple(key for key, _ in ACCESS_NEEDS)
 
 #: How far ahead a repeating event may be planned in one go.
 MAX_SERIES_DAYS = 366
+
+#: The most guests an organiser may let each resident bring.
+MAX_GUESTS = 2
 
 #: How far ahead an event's first date may be (and what an organiser is told beyond it).
 MAX_DAYS_AHEAD = 731
@@ -115,6 +119,10 @@ class Event(Base):
     dietary: Mapped[list] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(8), default="en")
     cost_note: Mapped[str] = mapped_column(String(120), default="")
+    #: Free text beside the access flags, written by the organiser ("Ramp at the side door").
+    access_notes: Mapped[str] = mapped_column(Text, default="")
+    #: How many guests each resident may bring (0: none); a guest takes a seat like anyone.
+    max_guests: Mapped[int] = mapped_column(default=0)
     signup_deadline_hours: Mapped[int | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     revision: Mapped[int] = mapped_column(default=0)  # the calendar SEQUENCE: bumped on each change
@@ -262,6 +270,8 @@ class SignUp(Base):
         Enum(SignupStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     queue_no: Mapped[int | None] = mapped_column(default=None)
+    #: Guests coming with this person (each takes a seat too); 0 for a seat held for a group.
+    guests: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
     waitlisted_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -275,8 +285,27 @@ class SignUp(Base):
     occurrence: Mapped[Occurrence] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
+    @property
+    def seats(self) -> int:
+        """Seats this place needs: the person and their guests."""
+        return 1 + (self.guests or 0)
+
     def __repr__(self) -> str:
         return f"<SignUp {self.id} user {self.user_id} {self.status.value}>"
+
+
+@dataclass(frozen=True)
+class SeatCount:
+    """Who takes the seats of one date: ``going`` (confirmed people and their guests), ``held``
+    (kept for group offers) and ``waiting`` (people on the waiting list)."""
+
+    going: int = 0
+    held: int = 0
+    waiting: int = 0
+
+    @property
+    def taken(self) -> int:
+        return self.going + self.held
 
 
 class CalendarFeed(Base):

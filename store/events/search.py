@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from matcher.compat import EARTH_RADIUS_KM
@@ -22,21 +22,24 @@ from store.centres.models import Centre
 from store.core.db import utcnow
 from store.events.models import (
     ACCESS_FEATURES,
-    HOLDS_SEAT,
     KINDS,
     Event,
     EventError,
     Occurrence,
-    SignUp,
-    SignupStatus,
+    SeatCount,
     Venue,
     event_tags,
 )
 from store.events.needs import offers_clause
+from store.events.signups import seat_summary
+from store.messages.headers import has_control_characters
 from store.places.points import distance_km
-from store.profiles.taxonomy import INTEREST_TAGS
+from store.profiles.taxonomy import INTEREST_TAGS, interest_label
 
-__all__ = ["SORTS", "MAX_PAGE", "EventQuery", "Hit", "SearchPage", "search_events", "upcoming_occurrences"]
+__all__ = [
+    "SORTS", "MAX_PAGE", "MAX_TEXT", "NEXT_DATES", "EventQuery", "DateHit", "Hit", "SearchPage", "keywords",
+    "search_events", "upcoming_occurrences",
+]
 
 SORTS = ("soonest", "nearest")
 
@@ -45,9 +48,17 @@ MAX_PAGE = 500
 _KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 
 
+#: The longest keyword search a resident may type.
+MAX_TEXT = 100
+
+#: How many next dates a repeating event's card lists.
+NEXT_DATES = 3
+
+
 @dataclass(frozen=True)
 class EventQuery:
-    """What a resident is looking for; every part is optional."""
+    """What a resident is looking for; every part is optional. ``text`` is keywords, each of
+    which must appear in the title, description, place (venue or centre), kind or a topic."""
 
     kinds: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -59,26 +70,72 @@ class EventQuery:
     sort: str = "soonest"
     page: int = 1
     per_page: int = 20
+    text: str = ""
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One date in the results: what a listing shows, read in one query (no ORM objects)."""
+class DateHit:
+    """One matching date of an event in the results, with its seats."""
 
     occurrence_id: int
-    event_id: int
-    title: str
-    kind: str
     local_date: date
     starts_at: datetime
     ends_at: datetime
     timezone: str
+    seats: SeatCount
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One event in the results (a repeating event is one hit), with its next matching dates:
+    what a listing shows, read in a few queries (no ORM objects)."""
+
+    event_id: int
+    title: str
+    kind: str
+    timezone: str
     place_name: str
+    centre_name: str
     capacity: int
     access: tuple[str, ...]
     distance_km: float | None
-    seats_left: int
-    waiting: int
+    recurrence: str
+    start_date: date
+    start_time: time
+    end_time: time
+    dates: tuple[DateHit, ...]
+
+    @property
+    def first(self) -> DateHit:
+        return self.dates[0]
+
+    @property
+    def occurrence_id(self) -> int:
+        return self.first.occurrence_id
+
+    @property
+    def local_date(self) -> date:
+        return self.first.local_date
+
+    @property
+    def starts_at(self) -> datetime:
+        return self.first.starts_at
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.first.ends_at
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.first.seats.taken, 0)
+
+    @property
+    def waiting(self) -> int:
+        return self.first.seats.waiting
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence != "none"
 
 
 @dataclass(frozen=True)
@@ -87,9 +144,25 @@ class SearchPage:
     page: int
     has_next: bool
     query: EventQuery
+    total: int = 0
+
+
+def keywords(text: str) -> list[str]:
+    """The words of a keyword search, lower-cased, without repeats.
+
+    >>> keywords("  Walk  in the PARK walk ")
+    ['walk', 'in', 'the', 'park']
+    """
+    return list(dict.fromkeys(w.casefold() for w in (text or "").split()))
 
 
 def _check(q: EventQuery) -> None:
+    if len(q.text or "") > MAX_TEXT:
+        raise EventError(f"Please search with a few words (up to {MAX_TEXT} characters).", "q")
+    if has_control_characters(q.text or ""):
+        raise EventError("Your search has a special character we can't look for. Please retype it.", "q")
+    if len(keywords(q.text)) > 8:
+        raise EventError("Please search with at most 8 words.", "q")
     if any(k not in dict(KINDS) for k in q.kinds):
         raise EventError("Please choose kinds of event from the list.", "kind")
     if any(t not in INTEREST_TAGS for t in q.tags):
@@ -114,19 +187,32 @@ def _flat_distance_sq(origin: tuple[float, float]):
     return dy * dy + dx * dx
 
 
-def search_events(session: Session, q: EventQuery, *, now: datetime | None = None) -> SearchPage:
-    """Upcoming, not cancelled dates matching ``q``. Sorting by nearest needs an origin (else soonest).
+def _word_clause(word: str):
+    """Where one keyword may appear: title, description, the venue's or centre's name and address,
+    the kind (its key or its label) and the topics (their labels)."""
+    kinds = [key for key, label in KINDS if word in key or word in label.casefold()]
+    tags = [tag for tag in INTEREST_TAGS if word in tag.casefold() or word in interest_label(tag).casefold()]
+    options = [func.lower(column).contains(word, autoescape=True)
+               for column in (Event.title, Event.description, Venue.name, Venue.address, Centre.name)]
+    if kinds:
+        options.append(Event.kind.in_(kinds))
+    if tags:
+        options.append(Event.id.in_(select(event_tags.c.event_id).where(event_tags.c.tag.in_(tags))))
+    return or_(*options)
 
-    Raises ``EventError`` for filters outside the vocabularies.
-    """
-    _check(q)
-    now = now or utcnow()
-    # The inner query ranks ids on the narrow occurrences table (its cancelled_at also covers
-    # cancelled events: cancelling one marks every date still to come); the outer query reads
-    # the page's details and seat counts: one round trip, no ORM objects.
-    query = select(Occurrence.id).where(Occurrence.starts_at > now, Occurrence.cancelled_at.is_(None))
-    if q.kinds or q.tags or q.access:
+
+def _filtered(q: EventQuery, now: datetime, *columns):
+    """The upcoming, not cancelled dates that match every filter of ``q``, as a query of ``columns``."""
+    # The occurrences table's cancelled_at also covers cancelled events: cancelling one marks
+    # every date still to come.
+    query = select(*columns).select_from(Occurrence).where(Occurrence.starts_at > now,
+                                                           Occurrence.cancelled_at.is_(None))
+    words = keywords(q.text)
+    if q.kinds or q.tags or q.access or words:
         query = query.join(Event, Event.id == Occurrence.event_id)
+    if words:
+        query = query.join(Centre, Centre.id == Event.centre_id).outerjoin(Venue, Venue.id == Event.venue_id)
+        query = query.where(*(_word_clause(w) for w in words))
     if q.kinds:
         query = query.where(Event.kind.in_(q.kinds))
     if q.tags:
@@ -137,65 +223,84 @@ def search_events(session: Session, q: EventQuery, *, now: datetime | None = Non
         query = query.where(Occurrence.local_date >= q.date_from)
     if q.date_to:
         query = query.where(Occurrence.local_date <= q.date_to)
-    distance_sq = _flat_distance_sq(q.origin) if q.origin else None
     if q.origin and q.within_km:
         lat0, lon0 = q.origin
         dlat = q.within_km / _KM_PER_DEGREE
         dlon = q.within_km / (_KM_PER_DEGREE * max(math.cos(math.radians(lat0)), 0.01))
         query = query.where(
             and_(Occurrence.lat.between(lat0 - dlat, lat0 + dlat), Occurrence.lon.between(lon0 - dlon, lon0 + dlon)),
-            distance_sq <= q.within_km * q.within_km * 1.002,  # the flat metric's error stays far below this
+            _flat_distance_sq(q.origin) <= q.within_km * q.within_km * 1.002,  # the flat metric's error stays far below this
         )
-    if q.sort == "nearest" and distance_sq is not None:
-        keys = (distance_sq, Occurrence.starts_at)
+    if q.sort == "nearest" and q.origin:
         query = query.where(Occurrence.lat.is_not(None))
-    else:
-        keys = (Occurrence.starts_at, Occurrence.id)
-    ranked = (
-        query.add_columns(keys[0].label("k1"), keys[1].label("k2"))
-        .order_by(keys[0], keys[1], Occurrence.id)
+    return query
+
+
+def search_events(session: Session, q: EventQuery, *, now: datetime | None = None) -> SearchPage:
+    """Events with upcoming, not cancelled dates matching ``q``: one hit per event (a repeating
+    event is one card) with its next matching dates. Sorting by nearest needs an origin (else soonest).
+    ``total`` counts the matching events over all pages.
+
+    Raises ``EventError`` for filters outside the vocabularies or a search that is too long.
+    """
+    _check(q)
+    now = now or utcnow()
+    nearest = q.sort == "nearest" and q.origin is not None
+    # Rank events by their soonest matching date (or their nearest one), on the narrow tables.
+    k1 = func.min(_flat_distance_sq(q.origin)) if nearest else func.min(Occurrence.starts_at)
+    ranked = session.execute(
+        _filtered(q, now, Occurrence.event_id, k1.label("k1"), func.min(Occurrence.starts_at).label("k2"))
+        .group_by(Occurrence.event_id)
+        .order_by(k1, func.min(Occurrence.starts_at), Occurrence.event_id)
         .offset((q.page - 1) * q.per_page)
         .limit(q.per_page + 1)
-        .subquery()
-    )
-    rows = session.execute(
-        select(*_LISTING_COLUMNS)
-        .select_from(ranked)
-        .join(Occurrence, Occurrence.id == ranked.c.id)
-        .join(Event, Event.id == Occurrence.event_id)
+    ).all()
+    has_next = len(ranked) > q.per_page
+    ids = [row.event_id for row in ranked[: q.per_page]]
+    total = session.scalar(_filtered(q, now, func.count(func.distinct(Occurrence.event_id)))) or 0
+    if not ids:
+        return SearchPage([], q.page, has_next, q, total)
+    events = {row.id: row for row in session.execute(
+        select(Event.id, Event.title, Event.kind, Event.timezone, Event.capacity, Event.step_free, Event.hearing_loop,
+               Event.quiet, Event.recurrence, Event.start_date, Event.start_time, Event.end_time,
+               Centre.name.label("centre_name"), func.coalesce(Venue.name, Centre.name).label("place_name"))
         .join(Centre, Centre.id == Event.centre_id)
         .outerjoin(Venue, Venue.id == Event.venue_id)
-        .order_by(ranked.c.k1, ranked.c.k2, ranked.c.id)
+        .where(Event.id.in_(ids))
+    )}
+    # The next few matching dates of each event on the page, in one query.
+    numbered = _filtered(
+        q, now, Occurrence.id, Occurrence.event_id, Occurrence.local_date, Occurrence.starts_at, Occurrence.ends_at,
+        Occurrence.lat, Occurrence.lon,
+        func.row_number().over(partition_by=Occurrence.event_id,
+                               order_by=(Occurrence.starts_at, Occurrence.id)).label("n"),
+    ).where(Occurrence.event_id.in_(ids)).subquery()
+    date_rows = session.execute(
+        select(numbered).where(numbered.c.n <= NEXT_DATES).order_by(numbered.c.event_id, numbered.c.n)
     ).all()
-    has_next = len(rows) > q.per_page
+    seats = seat_summary(session, [r.id for r in date_rows])
+    dates: dict[int, list] = {i: [] for i in ids}
+    points: dict[int, tuple[float, float]] = {}
+    for r in date_rows:
+        tz = events[r.event_id].timezone
+        dates[r.event_id].append(DateHit(r.id, r.local_date, r.starts_at, r.ends_at, tz, seats[r.id]))
+        if r.lat is not None:
+            points.setdefault(r.event_id, (r.lat, r.lon))
     hits = []
-    for row in rows[: q.per_page]:
+    for event_id in ids:
+        row = events[event_id]
         distance = None
-        if q.origin and row.lat is not None:
-            distance = distance_km(q.origin, (row.lat, row.lon))
+        if q.origin and event_id in points:
+            distance = distance_km(q.origin, points[event_id])
         if q.within_km is not None and distance is not None and distance > q.within_km:
             continue
+        if not dates[event_id]:
+            continue
         access = tuple(f for f in ACCESS_FEATURES if getattr(row, f))
-        hits.append(Hit(row.id, row.event_id, row.title, row.kind, row.local_date, row.starts_at, row.ends_at,
-                        row.timezone, row.place_name, row.capacity, access, distance,
-                        max(row.capacity - row.taken, 0), row.waiting))
-    return SearchPage(hits, q.page, has_next, q)
-
-
-def _count(statuses):
-    return (
-        select(func.count(SignUp.id))
-        .where(SignUp.occurrence_id == Occurrence.id, SignUp.status.in_(statuses))
-        .correlate(Occurrence)
-        .scalar_subquery()
-    )
-
-_LISTING_COLUMNS = (
-    Occurrence.id, Occurrence.event_id, Occurrence.local_date, Occurrence.starts_at, Occurrence.ends_at,
-    Occurrence.lat, Occurrence.lon, Event.title, Event.kind, Event.timezone, Event.capacity, Event.step_free,
-    Event.hearing_loop, Event.quiet, func.coalesce(Venue.name, Centre.name).label("place_name"),
-    _count(HOLDS_SEAT).label("taken"), _count((SignupStatus.WAITLISTED,)).label("waiting"),
-)
+        hits.append(Hit(event_id, row.title, row.kind, row.timezone, row.place_name, row.centre_name, row.capacity,
+                        access, distance, row.recurrence, row.start_date, row.start_time, row.end_time,
+                        tuple(dates[event_id])))
+    return SearchPage(hits, q.page, has_next, q, total)
 
 
 def upcoming_occurrences(session: Session, *, start: datetime | None = None, end: datetime | None = None,

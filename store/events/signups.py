@@ -20,21 +20,23 @@ from store.core.db import utcnow
 from store.events.models import (
     ACTIVE,
     HOLDS_SEAT,
+    MAX_GUESTS,
     STANDING,
     TAKES_SEAT,
     EventError,
     Occurrence,
+    SeatCount,
     SignUp,
     SignupStatus,
 )
 from store.events.notices import notify_from_centre, notify_promoted, notify_signed_up
 from store.events.times import describe_time, to_local
-from store.events.words import organiser_seat_words
+from store.events.words import organiser_seat_words, roster_name
 from store.messages.headers import has_control_characters
 from store.profiles.models import Profile
 
 __all__ = [
-    "begin_seat_change", "lock_occurrence", "seats_taken", "seat_counts", "confirm_seat", "own_occurrence", "signup_for", "waitlist_position",
+    "begin_seat_change", "lock_occurrence", "seats_taken", "seat_summary", "going_names", "seat_counts", "confirm_seat", "own_occurrence", "signup_for", "waitlist_position",
     "sign_up", "cancel_signup", "promote_waitlisted", "signups_for_user", "roster", "check_in", "organiser_names",
     "roster_csv", "message_attendees", "attendance_records",
 ]
@@ -66,32 +68,62 @@ def lock_occurrence(session: Session, occurrence_id: int) -> Occurrence | None:
     return session.scalar(query)
 
 
+def _seats():
+    """Seats one sign-up takes, in SQL: the person and their guests."""
+    return 1 + SignUp.guests
+
+
 def seats_taken(session: Session, occurrence_id: int) -> int:
-    """Seats that count against the capacity: confirmed ones and those held for group offers."""
+    """Seats that count against the capacity: confirmed ones (with their guests) and those held
+    for group offers. The one count every seat rule and every page reads."""
     return session.scalar(
-        select(func.count(SignUp.id)).where(SignUp.occurrence_id == occurrence_id, SignUp.status.in_(TAKES_SEAT))
+        select(func.coalesce(func.sum(_seats()), 0))
+        .where(SignUp.occurrence_id == occurrence_id, SignUp.status.in_(TAKES_SEAT))
     ) or 0
+
+
+def seat_summary(session: Session, occurrence_ids) -> dict[int, SeatCount]:
+    """``{occurrence id: SeatCount}`` for many occurrences in one query."""
+    ids = list(occurrence_ids)
+    found = {i: [0, 0, 0] for i in ids}
+    if ids:
+        rows = session.execute(
+            select(SignUp.occurrence_id, SignUp.status, func.count(SignUp.id), func.sum(_seats()))
+            .where(SignUp.occurrence_id.in_(ids), SignUp.status.in_(STANDING))
+            .group_by(SignUp.occurrence_id, SignUp.status)
+        )
+        for occ_id, status, people, seats in rows:
+            slot = 2 if status == SignupStatus.WAITLISTED else 1 if status == SignupStatus.HELD else 0
+            found[occ_id][slot] += people if slot == 2 else int(seats or 0)
+    return {i: SeatCount(*v) for i, v in found.items()}
+
+
+def going_names(session: Session, occurrence_ids, *, limit: int = 8) -> dict[int, list[tuple[str, int]]]:
+    """``{occurrence id: [(first name, guests), ...]}`` of people with a confirmed seat who agreed
+    to show their first name (the profile's ``show_first_name``, as groups use it), earliest first.
+    Everyone else is only counted (``seat_summary``)."""
+    ids = list(occurrence_ids)
+    found: dict[int, list[tuple[str, int]]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    rows = session.execute(
+        select(SignUp.occurrence_id, User.display_name, SignUp.guests)
+        .join(User, User.id == SignUp.user_id)
+        .join(Profile, Profile.user_id == SignUp.user_id)
+        .where(SignUp.occurrence_id.in_(ids), SignUp.status.in_(HOLDS_SEAT), Profile.show_first_name.is_(True),
+               User.is_active.is_(True))
+        .order_by(SignUp.occurrence_id, SignUp.confirmed_at, SignUp.id)
+    )
+    for occ_id, name, guests in rows:
+        first = (name or "").split()
+        if first and len(found[occ_id]) < limit:
+            found[occ_id].append((first[0], guests or 0))
+    return found
 
 
 def seat_counts(session: Session, occurrence_ids) -> dict[int, tuple[int, int]]:
     """``{occurrence id: (seats taken or held, people waiting)}`` for many occurrences in one query."""
-    ids = list(occurrence_ids)
-    counts = {i: (0, 0) for i in ids}
-    if not ids:
-        return counts
-    rows = session.execute(
-        select(SignUp.occurrence_id, SignUp.status, func.count(SignUp.id))
-        .where(SignUp.occurrence_id.in_(ids), SignUp.status.in_(ACTIVE + (SignupStatus.HELD,)))
-        .group_by(SignUp.occurrence_id, SignUp.status)
-    )
-    for occ_id, status, n in rows:
-        taken, waiting = counts[occ_id]
-        if status == SignupStatus.WAITLISTED:
-            waiting += n
-        else:
-            taken += n
-        counts[occ_id] = (taken, waiting)
-    return counts
+    return {i: (c.taken, c.waiting) for i, c in seat_summary(session, occurrence_ids).items()}
 
 
 def confirm_seat(signup: SignUp, now: datetime) -> None:
@@ -137,19 +169,38 @@ def _check_open(occurrence: Occurrence, now: datetime) -> None:
         raise EventError(f"Sign-ups for this date closed on {closes}.")
 
 
+def _check_guests(occurrence: Occurrence, guests: int) -> None:
+    allowed = occurrence.event.max_guests or 0
+    if guests < 0 or guests > MAX_GUESTS:
+        raise EventError("Please choose how many guests from the list.", "guests")
+    if guests and not allowed:
+        raise EventError("Sorry, this event doesn't take guests: it's just for residents.", "guests")
+    if guests > allowed:
+        raise EventError(f"You can bring up to {allowed} {'guest' if allowed == 1 else 'guests'} to this event.",
+                         "guests")
+
+
 def sign_up(session: Session, settings: Settings, occurrence_id: int, user: User,
-            *, now: datetime | None = None) -> SignUp:
-    """Give ``user`` a seat, or the next place on the waiting list when the seats are taken."""
+            *, guests: int = 0, now: datetime | None = None) -> SignUp:
+    """Give ``user`` (and their ``guests``) seats, or the next place on the waiting list when
+    there is not room for all of them, or when others are already waiting (nobody jumps the queue).
+    """
 
     occurrence = lock_occurrence(session, occurrence_id)
     now = now or utcnow()  # read after the lock, so the times follow the order people got in
     if occurrence is None:
         raise EventError("We couldn't find that date. It may have been removed.")
     _check_open(occurrence, now)
+    _check_guests(occurrence, guests)
     signup = signup_for(session, occurrence.id, user.id)
     if signup is not None and signup.status == SignupStatus.HELD:
         # A seat was kept for them for a group offer: signing up makes it theirs, whatever they
-        # answer the group.
+        # answer the group. Guests need seats of their own beside it.
+        if guests > signup.guests and \
+                seats_taken(session, occurrence.id) + guests - signup.guests > occurrence.event.capacity:
+            raise EventError("A seat is kept for you, but there isn't room for a guest just now. "
+                             "Please keep your own seat without a guest.", "guests")
+        signup.guests = guests
         confirm_seat(signup, now)
         session.flush()
         notify_signed_up(session, settings, signup, position=None)
@@ -163,7 +214,10 @@ def sign_up(session: Session, settings: Settings, occurrence_id: int, user: User
         signup = SignUp(occurrence_id=occurrence.id, user_id=user.id, status=SignupStatus.CANCELLED)
         session.add(signup)
     signup.created_at, signup.cancelled_at, signup.checked_in_at = now, None, None
-    if seats_taken(session, occurrence.id) < occurrence.event.capacity:
+    signup.guests = guests
+    someone_waiting = session.scalar(select(func.count(SignUp.id)).where(
+        SignUp.occurrence_id == occurrence.id, SignUp.status == SignupStatus.WAITLISTED, SignUp.id != signup.id))
+    if not someone_waiting and seats_taken(session, occurrence.id) + 1 + guests <= occurrence.event.capacity:
         confirm_seat(signup, now)
     else:
         last = session.scalar(select(func.max(SignUp.queue_no)).where(SignUp.occurrence_id == occurrence.id))
@@ -198,6 +252,7 @@ def cancel_signup(session: Session, settings: Settings, signup_id: int, user: Us
         raise EventError("This date has already happened, so there is nothing to cancel.")
     held_seat = signup.status in HOLDS_SEAT
     signup.status, signup.cancelled_at, signup.queue_no = SignupStatus.CANCELLED, now, None
+    signup.guests = 0  # the guest's seat is freed with the person's
     session.flush()
     if held_seat and not occurrence.is_cancelled:
         promote_waitlisted(session, settings, occurrence, now=now)
@@ -223,12 +278,17 @@ def promote_waitlisted(session: Session, settings: Settings, occurrence: Occurre
             .limit(free)
         )
     )
+    promoted = []
     for signup in waiting:
+        if signup.seats > free:
+            break  # the first in the queue waits for room for their guests too; nobody passes them
         confirm_seat(signup, now)
+        free -= signup.seats
+        promoted.append(signup)
     session.flush()
-    for signup in waiting:
+    for signup in promoted:
         notify_promoted(session, settings, signup)
-    return waiting
+    return promoted
 
 
 def signups_for_user(session: Session, user_id: int, *, upcoming_after: datetime | None = None,
@@ -301,7 +361,7 @@ def roster_csv(session: Session, settings: Settings, occurrence: Occurrence) -> 
             place += 1
         stamp = signup.confirmed_at or signup.waitlisted_at or signup.created_at
         writer.writerow([
-            _cell(names[signup.user_id]),
+            _cell(roster_name(names[signup.user_id], signup.guests)),
             organiser_seat_words(signup),
             place if signup.status == SignupStatus.WAITLISTED else "",
             to_local(stamp, tz).strftime("%Y-%m-%d %H:%M"),

@@ -59,11 +59,12 @@ def cancel_event(session: Session, settings: Settings, event: Event, *, by: User
 
 
 def update_event(session: Session, settings: Settings, event: Event, details, *, by: User,
-                 now: datetime | None = None) -> Event:
-    """Change an event (``store.events.admin.update_event``); groups on dates it drops are let go."""
-    event_admin.update_event(session, settings, event, details, by=by, now=now)
+                 now: datetime | None = None) -> event_admin.EventChange:
+    """Change an event (``store.events.admin.update_event``); groups on dates it drops are let go.
+    Returns what the change did (who was told), for ``store.events.words.change_told_words``."""
+    change = event_admin.update_event(session, settings, event, details, by=by, now=now)
     let_go_cancelled(session, settings, event, now=now)
-    return event
+    return change
 
 
 def cancel_place(session: Session, settings: Settings, signup_id: int, user: User, *,

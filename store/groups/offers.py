@@ -204,7 +204,11 @@ def refill(session: Session, settings: Settings, group: Group, *, now: datetime 
     if len(group.active_seats) < group.size_max:
         replacement = _best_replacement(session, group, occurrence, now)
         if replacement is not None:
-            hold_seat(session, occurrence, replacement, group.id)
+            try:
+                hold_seat(session, occurrence, replacement, group.id)
+            except EventError:  # a replacement waiting with a guest may need more room than is free
+                replacement = None
+        if replacement is not None:
             session.add(GroupMember(group_id=group.id, user_id=replacement, offered_at=now))
             session.flush()
             session.refresh(group)

@@ -22,6 +22,7 @@ from store.events.calendars import has_feed
 from store.events.models import SignupStatus
 from store.events.signups import signups_for_user
 from store.events.times import describe_time
+from store.events.words import resident_seat_short
 from store.groups.models import Group, GroupMember, MeetAgain, SeatStatus
 from store.groups.offers import describe, member_label
 from store.groups.safety import people_not_grouped_with
@@ -155,7 +156,7 @@ def signups_part(session: Session, user: User) -> Part:
         rows.append({
             "event": event.title, "centre": event.centre.name, "place": event.place_name,
             "when": describe_time(occurrence.starts_at, event.timezone), "starts_at": _when(occurrence.starts_at),
-            "status": signup.label,
+            "status": resident_seat_short(signup.status, guests=signup.guests or 0),
             "waiting_list_number": signup.queue_no if signup.status == SignupStatus.WAITLISTED else None,
             "signed_up_at": _when(signup.created_at), "seat_confirmed_at": _when(signup.confirmed_at),
             "cancelled_at": _when(signup.cancelled_at), "checked_in_at": _when(signup.checked_in_at),

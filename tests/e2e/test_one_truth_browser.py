@@ -73,7 +73,8 @@ def test_a_yes_on_a_busy_date_is_a_seat_on_every_page(live_server, browser):
     assert "on the waiting list" not in rosa.locator(f"#date-{occurrence_id}").inner_text()
     rosa.goto(url + "/events/calendar")
     rosa.get_by_role("button", name="Make my calendar address").click()
-    feed = rosa.request.get(rosa.get_by_label("Your calendar address").input_value()).text()
+    address = rosa.get_by_label("Your calendar address").input_value()  # webcal://, as calendar apps want
+    feed = rosa.request.get(address.replace("webcal://", "http://", 1)).text()
     assert "STATUS:CONFIRMED" in feed and "TENTATIVE" not in feed
     rosa.goto(url + "/")
     assert "said yes, and the group is on" in rosa.get_by_role("region", name="Your suggested groups").inner_text()

@@ -40,8 +40,8 @@ from store.core.errors import HearthError
 from store.events.admin import details_of
 from store.events.calendars import new_feed
 from store.events.models import HOLDS_SEAT, TAKES_SEAT, Event, Occurrence, SignUp, SignupStatus
-from store.events.signups import sign_up, signup_for, waitlist_position
-from store.events.words import calendar_status, organiser_seat_words, resident_seat_words
+from store.events.signups import going_names, seat_summary, seats_taken, sign_up, signup_for, waitlist_position
+from store.events.words import calendar_status, going_words, organiser_seat_words, resident_seat_words
 from store.groups import dates as group_dates
 from store.groups.matching import run_matching
 from store.groups.membership import save_profile_step
@@ -85,7 +85,7 @@ class OneTruth(RuleBasedStateMachine):
         self.dates = []
         for days_ahead, kind, capacity, title in ((3, "meal", 6, "Soup and bread"), (4, "exercise", 7, "Park walk")):
             event, occurrence = make_event(s, self.settings, self.centre, self.organiser, days_ahead=days_ahead,
-                                           kind=kind, capacity=capacity, title=title)
+                                           kind=kind, capacity=capacity, title=title, max_guests=2)
             self.dates.append(occurrence.id)
         self.people = [make_resident(s, name=f"Resident {i}").id for i in range(PEOPLE)]
         self.gone: set[int] = set()
@@ -128,10 +128,12 @@ class OneTruth(RuleBasedStateMachine):
             .order_by(Group.id.desc()))
 
     # ---- the real operations -------------------------------------------------------------
-    @rule(i=person, d=day)
-    def sign_up(self, i, d):
+    @rule(i=person, d=day, guests=st.sampled_from([0, 0, 1, 2]))
+    def sign_up(self, i, d, guests):
+        """Sign up, sometimes bringing one or two guests (each takes a seat)."""
         if user := self._user(i):
-            self._step(sign_up, self.session, self.settings, self.dates[d], user)
+            if self._step(sign_up, self.session, self.settings, self.dates[d], user, guests=guests) and guests:
+                OneTruth.done["guest"] = OneTruth.done.get("guest", 0) + 1
 
     @rule(k=st.integers(0, 99))
     def cancel_place(self, k):
@@ -272,10 +274,14 @@ class OneTruth(RuleBasedStateMachine):
             occurrence = self._occurrence(d)
             row = signup_for(self.session, occurrence.id, user.id)
             page = _text(client.get(f"/events/{occurrence.event_id}"))
+            if not occurrence.is_cancelled:  # how many are going, guests and agreed first names included
+                count = seat_summary(self.session, [occurrence.id])[occurrence.id]
+                names = going_names(self.session, [occurrence.id])[occurrence.id]
+                assert going_words(occurrence.event.capacity, count, names) in page
             if row is not None and row.status in HOLDS_SEAT + (SignupStatus.WAITLISTED, SignupStatus.HELD):
                 if not occurrence.is_cancelled:
                     position = waitlist_position(self.session, row)
-                    sentence = resident_seat_words(row.status, position)
+                    sentence = resident_seat_words(row.status, position, row.guests)
                     assert sentence in page
                     assert (str(position) in sentence) if position else (row.status != SignupStatus.WAITLISTED)
                 expected = calendar_status(row.status, cancelled_date=occurrence.is_cancelled)
@@ -290,6 +296,8 @@ class OneTruth(RuleBasedStateMachine):
         for row in self.session.scalars(select(SignUp).where(SignUp.occurrence_id == occurrence.id)):
             if row.status != SignupStatus.CANCELLED:
                 assert organiser_seat_words(row, waitlist_position(self.session, row)) in page
+                if row.guests:
+                    assert f"(+{row.guests} guest" in page
             if row.status == SignupStatus.HELD:
                 assert "held for group offers" in page
 
@@ -310,9 +318,13 @@ class OneTruth(RuleBasedStateMachine):
             return
         for occurrence_id in self.dates:
             occurrence = self.session.get(Occurrence, occurrence_id)
-            taken = self.session.scalar(select(func.count(SignUp.id)).where(
+            taken = self.session.scalar(select(func.coalesce(func.sum(1 + SignUp.guests), 0)).where(
                 SignUp.occurrence_id == occurrence_id, SignUp.status.in_(TAKES_SEAT)))
-            assert taken <= occurrence.event.capacity or occurrence.is_cancelled
+            assert taken <= occurrence.event.capacity or occurrence.is_cancelled  # guests take seats too
+            assert taken == seats_taken(self.session, occurrence_id)  # the one count every page reads
+            cancelled = self.session.scalar(select(func.count(SignUp.id)).where(
+                SignUp.occurrence_id == occurrence_id, SignUp.status == SignupStatus.CANCELLED, SignUp.guests > 0))
+            assert cancelled == 0  # cancelling frees the guests' seats too
 
     @invariant()
     def every_answer_stands_on_a_seat(self):
@@ -406,6 +418,6 @@ def test_every_page_agrees_with_the_stored_state(app):
     ))
     print(OneTruth.done)
     for operation in ("run_matching", "yes", "no", "block_person", "report_and_maybe_block", "pause_by_organiser",
-                      "save_profile_step", "delete_account", "cancel_place", "update_event", "cancel_date"):
+                      "save_profile_step", "delete_account", "cancel_place", "update_event", "cancel_date", "guest"):
         assert OneTruth.done.get(operation), f"no example ever got to {operation}: {OneTruth.done}"
     assert Event  # the module's tables are all in play

@@ -45,7 +45,8 @@ def test_an_organiser_posts_a_repeating_event(client, db):
     event = db.scalar(select(Event).where(Event.title == "Chair yoga", Event.centre_id == centre.id))
     assert event.recurrence == "weekly" and event.step_free and event.tags == ["chair_exercise", "yoga"]
     assert len(event.occurrences) >= 5 and event.timezone == "Europe/London"
-    assert "Every week on" in _text(client.get(f"/events/{event.id}"))
+    page = _text(client.get(f"/events/{event.id}"))
+    assert f"Every {event.start_date:%A}, " in page and "· next: " in page
 
 
 def test_bad_input_is_explained_and_nothing_is_saved(client, db):
@@ -112,7 +113,7 @@ def test_edit_capacity_below_the_seats_taken_is_refused(client, db, settings):
     data = _form(centre, capacity="1", recurrence="none", kind="meal", title=event.title,
                  start_date=event.start_date.isoformat(), start_time="12:30", end_time="14:00")
     response = post_form(client, f"/organiser/events/{event.id}/edit", data)
-    assert "2 people already have a seat" in _text(response)
+    assert "2 seats are already taken" in _text(response)
     db.refresh(event)
     assert event.capacity == 3
     data["capacity"] = "5"
@@ -143,7 +144,7 @@ def test_sign_up_list_check_in_csv_message_and_cancel(client, db, settings):
                            follow_redirects=True))
     assert "from the day of the event" in page
     page = _text(post_form(client, path + "/cancel", {"reason": "Boiler broke"}, form_path=path, follow_redirects=True))
-    assert "That date is cancelled. We've told 2 people." in page
+    assert "That date is cancelled. We've told the 2 people signed up, with a calendar update." in page
     body = db.scalar(select(Message.body).where(Message.user_id == waiting.id, Message.subject.like("Cancelled:%")))
     assert "Boiler broke" in body
 
@@ -179,7 +180,7 @@ def test_duplicate_and_cancel_the_whole_event(client, db, settings):
     assert db.scalar(select(func.count(Event.id)).where(Event.centre_id == centre.id)) == 2
     page = _text(post_form(client, f"/organiser/events/{event.id}/cancel", {"reason": ""},
                            form_path=f"/organiser/events/{event.id}", follow_redirects=True))
-    assert "is cancelled. We've told 1 person." in page
+    assert "is cancelled. We've told the 1 person signed up, with a calendar update." in page
     assert "This event has been cancelled" in _text(client.get(f"/events/{event.id}"))
 
 

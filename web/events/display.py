@@ -7,9 +7,19 @@ import json
 from flask import Blueprint
 from markupsafe import Markup
 
+from store.core.db import utcnow
 from store.events.models import KINDS, Event, Occurrence
-from store.events.search import Hit
-from store.events.times import recurrence_label, to_local
+from store.events.search import NEXT_DATES, Hit
+from store.events.times import monthly_position, recurrence_label, to_local
+from store.events.words import (
+    going_words,
+    guests_allowed_words,
+    place_words,
+    roster_name,
+    schedule_words,
+    search_count_words,
+    seats_left_words,
+)
 from store.profiles.taxonomy import (
     ACCESS_NEEDS,
     DIETARY,
@@ -19,7 +29,8 @@ from store.profiles.taxonomy import (
     label_of,
 )
 
-__all__ = ["init_filters", "when", "seats_text", "distance_text", "json_ld", "event_json_ld"]
+__all__ = ["init_filters", "when", "seats_text", "distance_text", "json_ld", "event_json_ld", "schedule_of",
+           "hit_schedule", "osm_link", "osm_directions", "webcal"]
 
 
 def when(occurrence, *, year: bool = False) -> str:
@@ -31,11 +42,44 @@ def when(occurrence, *, year: bool = False) -> str:
 
 
 def seats_text(capacity: int, taken: int, waiting: int = 0) -> str:
-    """What a resident reads about room: "3 seats left", "Full: join the waiting list"."""
-    left = max(capacity - taken, 0)
-    if left == 0:
-        return "Full: you can join the waiting list" + (f" ({waiting} waiting)" if waiting else "")
-    return f"{left} seat left" if left == 1 else f"{left} seats left"
+    """What a resident reads about room (``store.events.words.seats_left_words``)."""
+    return seats_left_words(capacity, taken, waiting)
+
+
+def schedule_of(event: Event) -> str:
+    """An event's rhythm and next dates, from its own dates still to come."""
+    now = utcnow()
+    upcoming = [o.local_date for o in event.occurrences if o.ends_at > now and not o.is_cancelled][:NEXT_DATES]
+    nth = monthly_position(event.start_date) if event.recurrence == "monthly" else None
+    return schedule_words(event.recurrence, event.start_date, event.start_time, event.end_time, nth=nth,
+                          next_days=upcoming)
+
+
+def hit_schedule(hit: Hit) -> str:
+    """The same for a search result (its next matching dates)."""
+    nth = monthly_position(hit.start_date) if hit.recurrence == "monthly" else None
+    return schedule_words(hit.recurrence, hit.start_date, hit.start_time, hit.end_time, nth=nth,
+                          next_days=[d.local_date for d in hit.dates])
+
+
+def osm_link(point) -> str:
+    """A plain link to a public place on OpenStreetMap (nothing is loaded from it on our pages)."""
+    lat, lon = point
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
+
+
+def osm_directions(point) -> str:
+    """OpenStreetMap's directions to a public place; the person fills in where they start."""
+    lat, lon = point
+    return f"https://www.openstreetmap.org/directions?to={lat:.5f}%2C{lon:.5f}"
+
+
+def webcal(url: str) -> str:
+    """A calendar feed's address as ``webcal://``, which calendar apps open as a subscription."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url[len(scheme):]
+    return url
 
 
 def distance_text(km: float | None) -> str:
@@ -90,6 +134,10 @@ def init_filters(bp: Blueprint) -> None:
     bp.add_app_template_filter(distance_text, "distance")
     bp.add_app_template_filter(json_ld, "json_ld")
     bp.add_app_template_global(seats_text, "seats_text")
+    for helper in (schedule_of, hit_schedule, osm_link, osm_directions, going_words, place_words, roster_name,
+                   guests_allowed_words, search_count_words):
+        bp.add_app_template_global(helper, helper.__name__)
+    bp.add_app_template_filter(webcal, "webcal")
     bp.add_app_template_global(recurrence_label, "recurrence_label")
     bp.add_app_template_global(INTEREST_GROUPS, "interest_groups")
     bp.add_app_template_filter(lambda k: dict(KINDS).get(k, k), "kind_label")

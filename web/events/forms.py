@@ -7,6 +7,7 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
 )
 from wtforms.validators import AnyOf, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -15,7 +16,7 @@ from store.events.models import KINDS
 from store.profiles.taxonomy import ACCESS_NEEDS, INTEREST_GROUPS
 from web.validators import HearthForm
 
-__all__ = ["MultiCheckboxField", "SearchForm", "ButtonForm", "FeedForm", "DISTANCES"]
+__all__ = ["MultiCheckboxField", "SearchForm", "ButtonForm", "SignUpForm", "FeedForm", "DISTANCES"]
 
 #: Distance choices offered to residents (km; "" means any distance).
 DISTANCES = (("", "Any distance"), ("1", "Within 1 km"), ("2", "Within 2 km"), ("5", "Within 5 km"),
@@ -35,6 +36,7 @@ class SearchForm(HearthForm):
     class Meta:
         csrf = False
 
+    q = StringField("Search", description="Words from the title, description, place or kind, like “walk”.")
     kind = MultiCheckboxField("What kind of event", choices=list(KINDS), validate_choice=False)
     tags = MultiCheckboxField(
         "Topics", choices=[c for g in INTEREST_GROUPS for c in g.tags], validate_choice=False
@@ -52,6 +54,14 @@ class SearchForm(HearthForm):
 
 class ButtonForm(HearthForm):
     """A button that changes something: only the CSRF token travels with it."""
+
+
+class SignUpForm(HearthForm):
+    """Sign up for a date, with guests where the event takes them."""
+
+    guests = SelectField("Bringing a guest?", coerce=int, default=0, validate_choice=False,
+                         choices=[(0, "Just me"), (1, "Me and 1 guest"), (2, "Me and 2 guests")],
+                         validators=[Optional(), NumberRange(0, 2, "Please choose how many guests from the list.")])
 
 
 class FeedForm(HearthForm):

@@ -32,7 +32,7 @@ from store.places.points import distance_km
 from store.profiles.operations import get_profile, home_point
 from web.db import attempt, database, db_session, enqueue_after_commit
 from web.events.display import event_json_ld, init_filters
-from web.events.forms import ButtonForm, FeedForm, SearchForm
+from web.events.forms import ButtonForm, FeedForm, SearchForm, SignUpForm
 from web.events.listing_cache import listing_cache
 
 __all__ = ["bp", "seat_change", "home_point_of"]
@@ -76,7 +76,7 @@ def upcoming_for_me():
         return signups.signups_for_user(db_session(), current_user.id, upcoming_after=utcnow())[:limit]
 
     def place_short(signup) -> str:
-        return resident_seat_short(signup.status, signups.waitlist_position(db_session(), signup))
+        return resident_seat_short(signup.status, signups.waitlist_position(db_session(), signup), signup.guests)
 
     return {"my_upcoming_events": my_upcoming_events, "place_short": place_short, "seat_words": resident_seat_words}
 
@@ -88,7 +88,7 @@ def _query(form: SearchForm, origin) -> EventQuery:
         date_from=form.date_from.data, date_to=form.date_to.data, origin=origin,
         within_km=float(within) if within and origin else None,
         sort=form.sort.data if form.sort.data in ("soonest", "nearest") and origin else "soonest",
-        page=form.page.data or 1,
+        page=form.page.data or 1, text=(form.q.data or "").strip(),
     )
 
 
@@ -142,7 +142,9 @@ def event(event_id: int):
     item = _event_or_404(event_id)
     now = utcnow()
     dates = [o for o in item.occurrences if o.ends_at > now][:12]
-    counts = signups.seat_counts(session, [o.id for o in dates])
+    counts = signups.seat_summary(session, [o.id for o in dates])
+    # First names of who is going, only for people logged in, and only of those who agreed.
+    names = signups.going_names(session, [o.id for o in dates]) if current_user.is_authenticated else {}
     mine = {}
     if current_user.is_authenticated:
         for signup in signups.signups_for_user(session, current_user.id):
@@ -152,16 +154,15 @@ def event(event_id: int):
     if current_user.is_authenticated and item.point:
         origin = home_point_of(current_user.id)
         if origin:
-
             distance = distance_km(origin, item.point)
     my_name = None
     if current_user.is_authenticated:
-
         my_name = organiser_label(current_user, get_profile(session, current_user.id), _settings().secret_key)
     url = url_for("events.event", event_id=item.id, _external=True)
-    ld = event_json_ld(item, [(o, max(item.capacity - counts[o.id][0], 0)) for o in dates], url)
-    return render_template("events/event.html", event=item, dates=dates, counts=counts, mine=mine,
-                           distance=distance, json_ld_items=ld, form=ButtonForm(), now=now, my_name=my_name)
+    ld = event_json_ld(item, [(o, max(item.capacity - counts[o.id].taken, 0)) for o in dates], url)
+    return render_template("events/event.html", event=item, dates=dates, counts=counts, names=names, mine=mine,
+                           distance=distance, json_ld_items=ld, form=ButtonForm(), signup_form=SignUpForm(),
+                           now=now, my_name=my_name)
 
 
 @bp.route("/<int:event_id>/dates/<int:occurrence_id>/sign-up", methods=["POST"])
@@ -170,20 +171,26 @@ def event(event_id: int):
 def sign_up(event_id: int, occurrence_id: int):
     session = db_session()
     _occurrence_or_404(event_id, occurrence_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
+    form = SignUpForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash("Please choose how many guests from the list.", "error")
+        return redirect(url_for("events.event", event_id=event_id, _anchor=f"date-{occurrence_id}"), 303)
     with attempt() as done:
-        signup = signups.sign_up(session, _settings(), occurrence_id, current_user)
+        signup = signups.sign_up(session, _settings(), occurrence_id, current_user, guests=form.guests.data or 0)
     if not done:
         flash(done.message, "error")
     else:
         listing_cache().clear()
+        guest = f" and your {'guest' if signup.guests == 1 else 'guests'}" if signup.guests else ""
         if signup.status == event_models.SignupStatus.CONFIRMED:
-            flash("You're signed up. We've sent the details to your messages, with a calendar file.", "success")
+            flash(f"You're signed up{guest}. We've sent the details to your messages, with a calendar file.",
+                  "success")
         else:
             place = signups.waitlist_position(session, signup)
-            flash(f"It's full just now, so you're number {place} on the waiting list. "
-                  "If a seat comes free it's yours, and we'll tell you straight away.", "success")
+            flash(f"There isn't room{' for you' + guest if guest else ''} just now, so you're number {place} on the "
+                  "waiting list. When seats come free they're yours, and we'll tell you straight away.", "success")
     return redirect(url_for("events.event", event_id=event_id, _anchor=f"date-{occurrence_id}"), 303)
 
 
@@ -253,7 +260,8 @@ def feed():
             calendars.revoke_feed(session, current_user.id)
             flash("Your calendar address is turned off. Calendars using it will stop updating.", "success")
             return redirect(url_for("events.feed"), 303)
-    return render_template("events/feed.html", form=form, new_url=new_url,
+    return render_template("events/feed.html", form=form, new_url=new_url, signups=len(
+                               signups.signups_for_user(session, current_user.id, upcoming_after=utcnow())),
                            has_feed=calendars.has_feed(session, current_user.id))
 
 

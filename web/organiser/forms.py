@@ -82,6 +82,10 @@ class EventForm(HearthForm):
     step_free = BooleanField("Step-free access")
     hearing_loop = BooleanField("A hearing loop")
     quiet = BooleanField("A quiet venue")
+    access_notes = TextAreaField("Access notes (optional)", validators=[Optional(), Length(max=1000)])
+    max_guests = SelectField("Can residents bring a guest?", coerce=int, default=0,
+                             choices=[(0, "No, just residents"), (1, "Yes, one guest each"),
+                                      (2, "Yes, up to two guests each")])
     dietary = MultiCheckboxField("Food on offer suits", choices=list(DIETARY))
     language = SelectField("Main language", choices=list(LANGUAGES), default="en")
     cost_note = StringField("Cost", validators=[Optional(), Length(max=120)])
@@ -93,7 +97,7 @@ class EventForm(HearthForm):
         """Fill the fields from existing details (editing or duplicating)."""
         for name in ("title", "kind", "description", "start_date", "start_time", "end_time", "recurrence",
                      "repeat_until", "capacity", "step_free", "hearing_loop", "quiet", "language", "cost_note",
-                     "signup_deadline_hours", "venue_name", "venue_address"):
+                     "signup_deadline_hours", "venue_name", "venue_address", "access_notes", "max_guests"):
             getattr(self, name).data = getattr(details, name)
         self.tags.data = list(details.tags)
         self.dietary.data = list(details.dietary)
@@ -114,6 +118,7 @@ def details_from(form: EventForm) -> EventDetails:
         signup_deadline_hours=form.signup_deadline_hours.data,
         venue_name=(form.venue_name.data or "") if elsewhere else "",
         venue_address=(form.venue_address.data or "") if elsewhere else "",
+        access_notes=form.access_notes.data or "", max_guests=form.max_guests.data or 0,
     )
 
 

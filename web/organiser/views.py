@@ -20,10 +20,15 @@ from store.centres.models import Centre
 from store.centres.organisers import centres_run_by
 from store.core.db import utcnow
 from store.events import admin as event_admin
-from store.events import models as event_models
 from store.events import signups
 from store.events.models import Event, EventError, Occurrence, SignupStatus
-from store.events.words import organiser_seat_words
+from store.events.words import (
+    cancel_told_words,
+    change_told_words,
+    organiser_seat_words,
+    organiser_seats_words,
+    roster_name,
+)
 from store.groups import dates as group_dates
 from web.access import organiser_required
 from web.db import attempt, db_session
@@ -143,11 +148,11 @@ def edit(event_id: int):
         form.fill_from(event_admin.details_of(item))
     elif form.validate_on_submit():
         with attempt() as done:
-            group_dates.update_event(db_session(), _settings(), item, details_from(form), by=current_user)
+            change = group_dates.update_event(db_session(), _settings(), item, details_from(form), by=current_user)
         if not done:
             _fail(form, done.error)
         else:
-            flash("Your changes are saved. Everyone signed up has been told what changed.", "success")
+            flash(change_told_words(change.told, change.signed_up), "success")
             return redirect(url_for("organiser.event", event_id=item.id), 303)
     return render_template("organiser/edit.html", form=form, event=item, heading=f"Change “{item.title}”")
 
@@ -183,7 +188,7 @@ def cancel(event_id: int):
     if not done:
         flash(done.message, "error")
     else:
-        flash(f"“{item.title}” is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
+        flash(cancel_told_words(f"“{item.title}” is cancelled.", told), "success")
     return redirect(url_for("organiser.event", event_id=item.id), 303)
 
 
@@ -196,7 +201,9 @@ def date(event_id: int, occurrence_id: int):
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
-                           taken=sum(1 for s in rows if s.status in event_models.TAKES_SEAT), now=utcnow(),
+                           seats=organiser_seats_words(item.capacity,
+                                                       signups.seat_summary(db_session(), [occurrence.id])[occurrence.id]),
+                           roster_name=roster_name, now=utcnow(),
                            statuses=SignupStatus, seat_words=organiser_seat_words,
                            pauses=organiser_pauses(db_session(), [r.user_id for r in rows], utcnow().date()))
 
@@ -254,7 +261,9 @@ def message(event_id: int, occurrence_id: int):
     return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
                            names=signups.organiser_names(db_session(), _settings(), rows),
                            message_form=form, cancel_form=CancelForm(), button=ButtonForm(),
-                           taken=sum(1 for s in rows if s.status in event_models.TAKES_SEAT), now=utcnow(),
+                           seats=organiser_seats_words(item.capacity,
+                                                       signups.seat_summary(db_session(), [occurrence.id])[occurrence.id]),
+                           roster_name=roster_name, now=utcnow(),
                            statuses=SignupStatus, seat_words=organiser_seat_words,
                            pauses=organiser_pauses(db_session(), [r.user_id for r in rows], utcnow().date()))
 
@@ -274,5 +283,5 @@ def cancel_date(event_id: int, occurrence_id: int):
     if not done:
         flash(done.message, "error")
     else:
-        flash(f"That date is cancelled. We've told {told} {'person' if told == 1 else 'people'}.", "success")
+        flash(cancel_told_words("That date is cancelled.", told), "success")
     return redirect(url_for("organiser.event", event_id=item.id), 303)
