@@ -16,6 +16,7 @@ from store.events.models import Event, Occurrence
 from store.events.times import describe_time
 from store.groups.models import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupStatus, SeatStatus
 from store.insight.placement import PLACEMENT_WORDS, MemberFacts, member_facts
+from store.insight.words import KIND_WORDS, organiser_fit_words, organiser_kinds_words
 
 __all__ = ["GROUPS_SHOWN", "CentreGroup", "centre_groups", "group_label", "MemberRow", "member_rows",
            "graph_groups", "refresh_graph"]
@@ -89,7 +90,7 @@ def member_rows(session: Session, centre: Centre, secret: str) -> list[MemberRow
     ids = {f.placement.group_id for f in facts.values() if f.placement.group_id}
     labels = {row.group.id: row.label for row in _group_rows(session, Group.id.in_(ids), (Group.id,))} if ids else {}
     return [MemberRow(user.id, organiser_label(user, profile, secret), facts[user.id],
-                      labels.get(facts[user.id].placement.group_id), ", ".join(profile.wants or []))
+                      labels.get(facts[user.id].placement.group_id), organiser_kinds_words(profile.wants))
             for user, profile in people]
 
 
@@ -115,7 +116,7 @@ def graph_groups(session: Session, centre_id: int, shown: set[int], placed_by: s
     return [{
         "id": f"g{row.group.id}", "kind": row.event.kind, "status": row.group.status.value, "label": row.label,
         "date": row.occurrence.starts_at.isoformat(), "score": round(row.group.score, 3),
-        "reason": row.group.reason, "members": _members_in(row.group, shown),
+        "fit": organiser_fit_words(row.group.score), "reason": row.group.reason, "members": _members_in(row.group, shown),
     } for row in _group_rows(session, condition, (Group.created_at.desc(), Group.id.desc()))]
 
 
@@ -133,5 +134,6 @@ def refresh_graph(session: Session, data: dict, centre_id: int, *, now: datetime
     groups = graph_groups(session, centre_id, set(ids), placed_by, now=now)
     summary = {**data.get("summary", {}), "members": len(nodes), "groups": len(groups),
                "unplaced": sum(1 for n in nodes if not n["placed"])}
-    words = {"placement": {state.value: text for state, text in PLACEMENT_WORDS.items()}}
+    words = {"placement": {state.value: text for state, text in PLACEMENT_WORDS.items()},
+             "kinds": {kind: text[:1].upper() + text[1:] for kind, text in KIND_WORDS.items()}}
     return {**data, "summary": summary, "nodes": nodes, "groups": groups, "words": words}

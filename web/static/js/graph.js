@@ -33,7 +33,10 @@
   var DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
   function count(n, one, many) { return NUMBER.format(n) + " " + (n === 1 ? one : many); }
-  function kindWord(kind) { return KIND_WORDS[kind] || (kind.charAt(0).toUpperCase() + kind.slice(1)); }
+  function kindWord(kind) {
+    kind = String(kind);
+    return KIND_WORDS[kind] || (kind.charAt(0).toUpperCase() + kind.slice(1));
+  }
   function day(iso) {
     if (!iso) { return null; }
     var d = new Date(iso);
@@ -112,6 +115,9 @@
   Viewer.prototype.load = function (data) {
     this.data = data;
     this.words = (data.words && data.words.placement) || {};
+    if (data.words && data.words.kinds) {  // the server's words for what people enjoy
+      Object.keys(data.words.kinds).forEach(function (k) { KIND_WORDS[k] = String(data.words.kinds[k]); });
+    }
     (data.nodes || []).forEach(function (n) { this.members.set(String(n.id), n); }, this);
     var order = 0;
     (data.groups || []).forEach(function (g) {
@@ -531,7 +537,7 @@
       if (g.kind) { this.detailRow(details, "Activity", kindWord(g.kind)); }
       if (g.date) { this.detailRow(details, "Date", day(g.date)); }
       if (g.status) { this.detailRow(details, "Status", STATUS_WORDS[g.status] || String(g.status)); }
-      if (g.score != null) { this.detailRow(details, "Match score", Number(g.score).toFixed(2)); }
+      if (g.fit) { this.detailRow(details, "How well they fit", String(g.fit)); }
       if (g.reason) { this.detailRow(details, "Why this group", String(g.reason)); }
       var ids = g.members || [];
       this.detailRow(details, "Members", count(ids.length, "neighbour", "neighbours"));
