@@ -35,7 +35,7 @@ from store.profiles.models import Profile
 
 __all__ = [
     "begin_seat_change", "lock_occurrence", "seats_taken", "seat_counts", "confirm_seat", "own_occurrence", "signup_for", "waitlist_position",
-    "sign_up", "cancel_signup", "promote_waitlisted", "signups_for_user", "roster", "check_in", "organiser_names",
+    "sign_up", "cancel_signup", "promote_waitlisted", "signups_for_user", "roster", "check_in", "check_in_open", "organiser_names",
     "roster_csv", "message_attendees", "attendance_records",
 ]
 
@@ -249,6 +249,12 @@ def roster(session: Session, occurrence_id: int) -> list[SignUp]:
     return sorted(rows, key=lambda s: (rank[s.status], s.queue_no or 0, s.confirmed_at or s.created_at, s.id))
 
 
+def check_in_open(occurrence: Occurrence, now: datetime | None = None) -> bool:
+    """Whether organisers may check people in for a date yet: from the day of the event (on
+    the event's own clock) onwards. The list page and :func:`check_in` both ask this."""
+    return to_local(now or utcnow(), occurrence.event.timezone).date() >= occurrence.local_date
+
+
 def check_in(session: Session, occurrence: Occurrence, signup_id: int, status: SignupStatus,
              *, now: datetime | None = None) -> SignUp:
     """Mark someone as came / didn't come (or back to booked) on the day of the event.
@@ -263,7 +269,7 @@ def check_in(session: Session, occurrence: Occurrence, signup_id: int, status: S
         raise EventError("Please choose whether they came or not.")
     if signup.status not in HOLDS_SEAT:
         raise EventError("Only people with a seat can be checked in.")
-    if to_local(now, occurrence.event.timezone).date() < occurrence.local_date:
+    if not check_in_open(occurrence, now):
         raise EventError("You can check people in from the day of the event.")
     signup.status = status
     signup.checked_in_at = None if status == SignupStatus.CONFIRMED else now
