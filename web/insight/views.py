@@ -118,7 +118,7 @@ def graph_json(centre_id: int):
     if snapshot is None:
         return jsonify({"error": {"status": 404, "title": "Not drawn yet",
                                   "message": "The match graph hasn't been drawn yet. Use “Draw it now”."}}), 404
-    data = live_graph_json(session, snapshot)
+    data = live_graph_json(session, snapshot, _secret())
     data["links"] = {"csv": url_for("insight.members_csv", centre_id=centre.id),
                      "list": url_for("insight.members", centre_id=centre.id)}
     return jsonify(data)

@@ -170,7 +170,10 @@
     if (links.csv) { linkLine.appendChild(el("a", { href: links.csv, text: "Download the list (CSV)" })); }
     about.appendChild(linkLine);
     if (summary.generated_at) {
-      about.appendChild(el("p", { className: "mg-updated", text: "Drawn from the match run of " + day(summary.generated_at) + "." }));
+      about.appendChild(el("p", { className: "mg-updated", text: "Positions drawn on " + day(summary.generated_at) +
+        "; who is placed, and who lives in the area, are as of now" +
+        (summary.joined_since ? " (" + count(summary.joined_since, "neighbour", "neighbours") +
+          " joined since, drawn round the edge or beside their group)" : "") + "." }));
     }
     this.root.appendChild(about);
 
@@ -522,12 +525,14 @@
         this.detailRow(details, "Group", "None at the moment");
       }
       this.detailRow(details, "Placed in a group", this.placementWords(m));
+      if (m["new"]) { this.detailRow(details, "Joined", "Since the graph was drawn"); }
       if (m.paused) this.detailRow(details, "Matching", m.paused);
       this.detailRow(details, "Ties", m.ties === 1 ? "1 person they have met" :
                      NUMBER.format(m.ties || 0) + " people they have met");
       this.detailRow(details, "Last attended", day(m.last_attended) || "Not yet");
       this.detailRow(details, "Enjoys", (m.kinds || []).length ? m.kinds.map(kindWord).join(", ") : "Hasn't said yet");
       if (m.community != null) { this.detailRow(details, "Community", "Number " + m.community); }
+      else if (m["new"]) { this.detailRow(details, "Community", "Worked out at the next drawing"); }
       panel.appendChild(details);
     } else {
       var g = this.groups.get(id).data;
