@@ -169,8 +169,10 @@ def _matching_result(counts: Mapping, groups: list[RunGroup]) -> str:
         else:
             why = (f"no group of {GROUP_SIZE[0]} to {GROUP_SIZE[1]} suited them: they live too far from the "
                    "others, share no free time with them, or the event has no seats left")
-        who = "all of them" if unplaced == candidates else count(unplaced, "person", "people")
-        parts.append(f"{who} could not be placed, because {why}")
+        if unplaced == candidates:
+            parts.append(f"none of them could be placed, because {why}")
+        else:
+            parts.append(f"{count(unplaced, 'person', 'people')} could not be placed, because {why}")
     elif groups or int(counts.get("groups", 0)):
         parts.append("everyone was placed")
     text = "; ".join(parts) + "."

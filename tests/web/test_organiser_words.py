@@ -62,7 +62,7 @@ def test_too_few_to_group_is_explained():
 
     run = JobRun(kind="match", key="occurrence=9", status=RunStatus.SUCCEEDED,
                  counts={"candidates": 3, "groups": 0, "offered": 0, "unplaced": 3, "regions": 1})
-    assert organiser_run_result(run, []) == ("3 neighbours could come; all of them could not be placed, "
+    assert organiser_run_result(run, []) == ("3 neighbours could come; none of them could be placed, "
                                              "because a group needs at least 4.")
     run.counts = {"candidates": 0, "groups": 0, "offered": 0, "unplaced": 0, "regions": 1}
     assert "Nobody new could come" in organiser_run_result(run, [])
