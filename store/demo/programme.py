@@ -19,9 +19,9 @@ from store.core.db import utcnow
 from store.events.admin import EventDetails, create_event
 from store.events.models import Event, SignUp, SignupStatus, Venue
 from store.events.signups import sign_up
-from store.events.times import to_local
+from store.events.times import local_datetime, to_local
 
-__all__ = ["PROGRAMME", "build_demo_programme"]
+__all__ = ["PROGRAMME", "TODAY", "build_demo_programme"]
 
 _MON, _TUE, _WED, _THU, _FRI, _SAT, _SUN = range(7)
 
@@ -66,6 +66,26 @@ PROGRAMME: tuple[tuple, ...] = (
     (2, "Seated exercise", "exercise", _TUE, time(11, 0), time(12, 0), "weekly", 15, ("chair_exercise",),
      {"step_free": True, "cost_note": "£1", "description": "Half an hour of gentle movement, then a cuppa."}),
 )
+
+
+#: An event on the day the demo is built, at the organiser's centre, so check-in can be tried at
+#: once: (title, kind, start, end, capacity, tags, extras). It runs all day, so whenever the demo
+#: is built it is "today" on the centre's clock.
+TODAY: tuple = (
+    "Open day: tea, cake and company", "event", time(10, 0), time(20, 0), 30, ("baking", "talks"),
+    {"step_free": True, "hearing_loop": True, "cost_note": "Free",
+     "description": "Drop in any time for tea and homemade cake, meet the volunteers and hear what's on."},
+)
+
+
+def _today_event(session: Session, settings: Settings, centre: Centre, admin: User, now: datetime) -> Event:
+    """The one-off event today (created as of the start of the day, so its hours may have begun)."""
+    title, kind, start, end, capacity, tags, extras = TODAY
+    today = to_local(now, centre.timezone).date()
+    details = EventDetails(title=title, kind=kind, start_date=today, start_time=start, end_time=end,
+                           recurrence="none", capacity=capacity, tags=tags, **extras)
+    morning = local_datetime(today, time(0, 0), centre.timezone)
+    return create_event(session, settings, centre=centre, details=details, by=admin, now=min(morning, now))
 
 
 def _first(today: date, weekday: int) -> date:
@@ -121,6 +141,7 @@ def build_demo_programme(session: Session, settings: Settings, centres: list[Cen
         )
         event = create_event(session, settings, centre=centre, details=details, by=admin, now=now)
         events.append(event)
+    events.append(_today_event(session, settings, centres[0], admin, now))
     others = [r for r in residents[1:]]
     for event in events:
         _fill(session, event, others, rng, now)

@@ -6,8 +6,6 @@ PostgreSQL, a ``BEGIN IMMEDIATE`` write transaction on SQLite. Operations only f
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -31,14 +29,14 @@ from store.events.models import (
 )
 from store.events.notices import notify_from_centre, notify_promoted, notify_signed_up
 from store.events.times import describe_time, to_local
-from store.events.words import organiser_seat_words, roster_name
 from store.messages.headers import has_control_characters
 from store.profiles.models import Profile
 
 __all__ = [
-    "begin_seat_change", "lock_occurrence", "seats_taken", "seat_summary", "going_names", "seat_counts", "confirm_seat", "own_occurrence", "signup_for", "waitlist_position",
-    "sign_up", "cancel_signup", "promote_waitlisted", "signups_for_user", "roster", "check_in", "organiser_names",
-    "roster_csv", "message_attendees", "attendance_records",
+    "begin_seat_change", "lock_occurrence", "seats_taken", "seat_summary", "going_names", "seat_counts", "confirm_seat",
+    "own_occurrence", "signup_for", "waitlist_position", "sign_up", "cancel_signup", "promote_waitlisted",
+    "signups_for_user", "roster", "check_in", "check_in_open", "organiser_names",
+    "message_attendees", "attendance_records",
 ]
 
 
@@ -309,6 +307,12 @@ def roster(session: Session, occurrence_id: int) -> list[SignUp]:
     return sorted(rows, key=lambda s: (rank[s.status], s.queue_no or 0, s.confirmed_at or s.created_at, s.id))
 
 
+def check_in_open(occurrence: Occurrence, now: datetime | None = None) -> bool:
+    """Whether organisers may check people in for a date yet: from the day of the event (on
+    the event's own clock) onwards. The list page and :func:`check_in` both ask this."""
+    return to_local(now or utcnow(), occurrence.event.timezone).date() >= occurrence.local_date
+
+
 def check_in(session: Session, occurrence: Occurrence, signup_id: int, status: SignupStatus,
              *, now: datetime | None = None) -> SignUp:
     """Mark someone as came / didn't come (or back to booked) on the day of the event.
@@ -323,18 +327,12 @@ def check_in(session: Session, occurrence: Occurrence, signup_id: int, status: S
         raise EventError("Please choose whether they came or not.")
     if signup.status not in HOLDS_SEAT:
         raise EventError("Only people with a seat can be checked in.")
-    if to_local(now, occurrence.event.timezone).date() < occurrence.local_date:
+    if not check_in_open(occurrence, now):
         raise EventError("You can check people in from the day of the event.")
     signup.status = status
     signup.checked_in_at = None if status == SignupStatus.CONFIRMED else now
     session.flush()
     return signup
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def organiser_names(session: Session, settings: Settings, rows) -> dict[int, str]:
@@ -345,29 +343,6 @@ def organiser_names(session: Session, settings: Settings, rows) -> dict[int, str
     profiles = {p.user_id: p for p in session.scalars(select(Profile).where(Profile.user_id.in_(list(users))))} \
         if users else {}
     return {uid: organiser_label(user, profiles.get(uid), settings.secret_key) for uid, user in users.items()}
-
-
-def roster_csv(session: Session, settings: Settings, occurrence: Occurrence) -> str:
-    """The sign-ups for one date as CSV: name as organisers see it, status, waiting-list place, local times."""
-    tz = occurrence.event.timezone
-    rows = roster(session, occurrence.id)
-    names = organiser_names(session, settings, rows)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Name", "Status", "Waiting list place", "Signed up", "Checked in"])
-    place = 0
-    for signup in rows:
-        if signup.status == SignupStatus.WAITLISTED:
-            place += 1
-        stamp = signup.confirmed_at or signup.waitlisted_at or signup.created_at
-        writer.writerow([
-            _cell(roster_name(names[signup.user_id], signup.guests)),
-            organiser_seat_words(signup),
-            place if signup.status == SignupStatus.WAITLISTED else "",
-            to_local(stamp, tz).strftime("%Y-%m-%d %H:%M"),
-            to_local(signup.checked_in_at, tz).strftime("%Y-%m-%d %H:%M") if signup.checked_in_at else "",
-        ])
-    return out.getvalue()
 
 
 def message_attendees(session: Session, settings: Settings, occurrence: Occurrence, *, subject: str,

@@ -3,6 +3,7 @@ parts of the match-graph JSON, all read from the one placement (``store.insight.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,9 +17,10 @@ from store.events.models import Event, Occurrence
 from store.events.times import describe_time
 from store.groups.models import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupStatus, SeatStatus
 from store.insight.placement import PLACEMENT_WORDS, MemberFacts, member_facts
+from store.insight.words import KIND_WORDS, organiser_fit_words, organiser_kinds_words
 
 __all__ = ["GROUPS_SHOWN", "CentreGroup", "centre_groups", "group_label", "MemberRow", "member_rows",
-           "graph_groups", "refresh_graph"]
+           "graph_groups", "LiveMember", "live_members", "refresh_graph"]
 
 #: The match graph lists the centre's groups formed this recently, and every group a resident
 #: in it is placed by, however old.
@@ -89,7 +91,7 @@ def member_rows(session: Session, centre: Centre, secret: str) -> list[MemberRow
     ids = {f.placement.group_id for f in facts.values() if f.placement.group_id}
     labels = {row.group.id: row.label for row in _group_rows(session, Group.id.in_(ids), (Group.id,))} if ids else {}
     return [MemberRow(user.id, organiser_label(user, profile, secret), facts[user.id],
-                      labels.get(facts[user.id].placement.group_id), ", ".join(profile.wants or []))
+                      labels.get(facts[user.id].placement.group_id), organiser_kinds_words(profile.wants))
             for user, profile in people]
 
 
@@ -115,23 +117,89 @@ def graph_groups(session: Session, centre_id: int, shown: set[int], placed_by: s
     return [{
         "id": f"g{row.group.id}", "kind": row.event.kind, "status": row.group.status.value, "label": row.label,
         "date": row.occurrence.starts_at.isoformat(), "score": round(row.group.score, 3),
-        "reason": row.group.reason, "members": _members_in(row.group, shown),
+        "fit": organiser_fit_words(row.group.score), "reason": row.group.reason, "members": _members_in(row.group, shown),
     } for row in _group_rows(session, condition, (Group.created_at.desc(), Group.id.desc()))]
 
 
-def refresh_graph(session: Session, data: dict, centre_id: int, *, now: datetime | None = None) -> dict:
+@dataclass(frozen=True)
+class LiveMember:
+    """A resident of the area as they are now: how organisers may name them and what they enjoy."""
+
+    label: str
+    kinds: tuple[str, ...]
+
+
+def live_members(session: Session, centre: Centre, secret: str) -> dict[int, LiveMember]:
+    """Everyone in the centre's area now, by user id (the residents' list reads the same people)."""
+    return {user.id: LiveMember(organiser_label(user, profile, secret), tuple(profile.wants or ()))
+            for user, profile in area_profiles(session, centre)}
+
+
+def _new_position(group: str | None, positions: dict[str, tuple[float, float]],
+                  group_of: dict[str, str | None], ring: tuple[float, float, float], k: int) -> tuple[float, float]:
+    """Where to draw someone who joined after the drawing: beside the members of the group that
+    places them, else on a ring just outside the drawing (spread evenly, the same place on every load)."""
+    mates = [positions[n] for n, g in group_of.items() if group and g == group and n in positions]
+    angle = 2.399963 * (k + 1)  # the golden angle: neighbours never land on one spot
+    if mates:
+        x = sum(p[0] for p in mates) / len(mates)
+        y = sum(p[1] for p in mates) / len(mates)
+        return x + 0.2 * math.cos(angle), y + 0.2 * math.sin(angle)
+    cx, cy, radius = ring
+    return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+
+
+def _overlay(data: dict, live: dict[int, LiveMember]) -> tuple[list[dict], list[dict]]:
+    """The drawing's nodes and edges brought up to the area as it is now: people who left (or
+    moved away) are taken out with their lines, names follow today's consent, and people who
+    joined since are added (marked ``new``) at a position of their own."""
+    kept = [n for n in data.get("nodes", []) if int(n["id"][1:]) in live]
+    ids = {n["id"] for n in kept}
+    edges = [e for e in data.get("edges", []) if e.get("source") in ids and e.get("target") in ids]
+    nodes = [{**n, "label": live[int(n["id"][1:])].label, "kinds": list(live[int(n["id"][1:])].kinds), "new": False}
+             for n in kept]
+    fresh = [uid for uid in live if f"m{uid}" not in ids]
+    if fresh:
+        xs = [float(n.get("x", 0.0)) for n in nodes] or [0.0]
+        ys = [float(n.get("y", 0.0)) for n in nodes] or [0.0]
+        cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+        radius = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) * 0.6
+        for uid in fresh:
+            nodes.append({"id": f"m{uid}", "label": live[uid].label, "kinds": list(live[uid].kinds), "x": 0.0,
+                          "y": 0.0, "community": None, "size": 3.0, "new": True, "_ring": (cx, cy, radius)})
+    return nodes, edges
+
+
+def refresh_graph(session: Session, data: dict, centre_id: int, *, now: datetime | None = None,
+                  live: dict[int, LiveMember] | None = None) -> dict:
     """The match-graph JSON with every resident's placement, group, ties and last meeting as they
     stand now, and the groups and summary to match (the drawing itself is kept as computed).
 
+    With ``live`` (the area's residents now, :func:`live_members`), the people drawn follow the
+    area too: whoever left is taken out, names follow today's consent, and whoever joined since
+    the drawing is added beside their group (or on a ring round the drawing), marked ``new``.
     The snapshot job calls it when drawing, and the page calls it on every load, so the graph,
     the overview and the spreadsheet always agree, even when the drawing is a day old.
     """
-    ids = [int(n["id"][1:]) for n in data.get("nodes", [])]
+    if live is not None:
+        base_nodes, edges = _overlay(data, live)
+        data = {**data, "edges": edges}
+    else:
+        base_nodes = list(data.get("nodes", []))
+    ids = [int(n["id"][1:]) for n in base_nodes]
     facts = member_facts(session, ids)
-    nodes = [{**n, **facts[int(n["id"][1:])].as_json()} for n in data.get("nodes", [])]
+    nodes = [{**n, **facts[int(n["id"][1:])].as_json()} for n in base_nodes]
+    positions = {n["id"]: (float(n.get("x", 0.0)), float(n.get("y", 0.0))) for n in nodes if "_ring" not in n}
+    group_of = {n["id"]: n.get("group") for n in nodes}
+    for k, node in enumerate(n for n in nodes if "_ring" in n):
+        node["x"], node["y"] = (round(v, 4) for v in _new_position(
+            node.get("group"), positions, group_of, node.pop("_ring"), k))
+        node["size"] = 3.0 + min(5, node["ties"])
     placed_by = {f.placement.group_id for f in facts.values() if f.placement.group_id}
     groups = graph_groups(session, centre_id, set(ids), placed_by, now=now)
     summary = {**data.get("summary", {}), "members": len(nodes), "groups": len(groups),
-               "unplaced": sum(1 for n in nodes if not n["placed"])}
-    words = {"placement": {state.value: text for state, text in PLACEMENT_WORDS.items()}}
+               "unplaced": sum(1 for n in nodes if not n["placed"]),
+               "joined_since": sum(1 for n in nodes if n.get("new"))}
+    words = {"placement": {state.value: text for state, text in PLACEMENT_WORDS.items()},
+             "kinds": {kind: text[:1].upper() + text[1:] for kind, text in KIND_WORDS.items()}}
     return {**data, "summary": summary, "nodes": nodes, "groups": groups, "words": words}

@@ -17,7 +17,7 @@ from matcher.groups import Members
 from store.centres.area import area_profiles, organiser_label
 from store.centres.models import Centre
 from store.core.db import utcnow
-from store.insight.members import refresh_graph
+from store.insight.members import live_members, refresh_graph
 from store.insight.models import GraphSnapshot
 from store.profiles.blocks import profile_blocks
 from store.social.operations import blocked_pairs, tie_pairs
@@ -32,10 +32,13 @@ def latest_snapshot(session: Session, centre_id: int) -> GraphSnapshot | None:
     )
 
 
-def graph_json(session: Session, snapshot: GraphSnapshot, *, now: datetime | None = None) -> dict:
-    """The viewer's JSON: the snapshot's drawing, with everyone's placement, group, ties and last
-    meeting as they stand now (``store.insight.members.refresh_graph``)."""
-    return refresh_graph(session, dict(snapshot.data), snapshot.centre_id, now=now)
+def graph_json(session: Session, snapshot: GraphSnapshot, secret: str, *, now: datetime | None = None) -> dict:
+    """The viewer's JSON: the snapshot's drawing (its positions), overlaid with the area as it is
+    now: everyone's placement, group, ties and last meeting, people who joined since added and
+    people who left taken out (``store.insight.members.refresh_graph``)."""
+    centre = session.get(Centre, snapshot.centre_id)
+    live = live_members(session, centre, secret) if centre is not None else {}
+    return refresh_graph(session, dict(snapshot.data), snapshot.centre_id, now=now, live=live)
 
 
 def _affinity(G: nx.Graph) -> nx.Graph:

@@ -64,13 +64,13 @@ GRAPH = {
     ],
     "groups": [
         {"id": "g1", "label": "Friday supper, 5 Dec", "kind": "meal", "date": "2026-12-05T18:30:00+00:00",
-         "status": "confirmed", "score": 0.82, "reason": "Live close by and all enjoy cooking",
+         "status": "confirmed", "score": 0.82, "fit": "a strong fit (82%)", "reason": "Live close by and all enjoy cooking",
          "members": ["m1", "m2", "m3", "m4"]},
         {"id": "g2", "label": "Saturday walk, 13 Dec", "kind": "exercise", "date": "2026-12-13",
-         "status": "met", "score": 0.74, "reason": "Free on Saturday mornings, like the canal path",
+         "status": "met", "score": 0.74, "fit": "a strong fit (74%)", "reason": "Free on Saturday mornings, like the canal path",
          "members": ["m5", "m6", "m7"]},
         {"id": "g3", "label": "Board games, 20 Jan", "kind": "event", "date": "2027-01-20",
-         "status": "proposed", "score": 0.61, "reason": "New faces who like games", "members": ["m8", "m9", "m10"]},
+         "status": "proposed", "score": 0.61, "fit": "a strong fit (61%)", "reason": "New faces who like games", "members": ["m8", "m9", "m10"]},
     ],
     "edges": [
         {"source": "m1", "target": "m2", "kind": "tie", "weight": 1.0},
@@ -303,7 +303,8 @@ def test_clicking_a_member_then_their_group_opens_the_panel(graph_page):
     group = page.get_by_role("complementary", name="Saturday walk, 13 Dec")
     group.wait_for()
     text = group.inner_text()
-    assert "Has met" in text and "Free on Saturday mornings" in text and "0.74" in text
+    assert "Has met" in text and "Free on Saturday mornings" in text and "a strong fit (74%)" in text
+    assert "0.74" not in text  # the fit in words, never the raw score
     assert group.get_by_role("button", name="Neighbour 7720").is_visible()
 
     # a click on a member not yet placed, once the whole graph is back in view

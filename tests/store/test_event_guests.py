@@ -20,6 +20,7 @@ from store.events.holds import hold_seat
 from store.events.models import TAKES_SEAT, EventError, SeatCount, SignUp, SignupStatus, Venue
 from store.events.search import EventQuery, search_events
 from store.events.words import change_told_words, going_words
+from store.insight import rosters
 
 
 def _taken(db, occurrence_id):
@@ -93,7 +94,7 @@ def test_going_names_only_where_agreed_and_the_roster_shows_guests(db, settings)
     assert names == [("Pat", 1)]
     count = signups.seat_summary(db, [occurrence.id])[occurrence.id]
     assert going_words(event.capacity, count, names) == "3 going, 7 seats left. Coming: Pat (+1 guest) and 1 other."
-    text = signups.roster_csv(db, settings, occurrence)
+    text = rosters.roster_csv(rosters.roster_table(db, settings, occurrence))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][0] == "Pat (+1 guest)" and "Wendy" not in text
 

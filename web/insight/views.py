@@ -22,8 +22,8 @@ from flask_login import current_user
 from store.centres.area import organiser_label, organiser_pause_words
 from store.centres.models import Centre
 from store.core.db import utcnow
-from store.core.jobruns import recent_runs, run_status_words
 from store.groups.safety import lift_organiser_pause
+from store.groups.words import organiser_group_words
 from store.insight.figures import (
     act_on_report,
     centre_reports,
@@ -33,8 +33,16 @@ from store.insight.figures import (
     weekly_series,
 )
 from store.insight.members import centre_groups, member_rows
+from store.insight.runs import centre_runs
 from store.insight.snapshots import graph_json as live_graph_json
 from store.insight.snapshots import latest_snapshot
+from store.insight.words import (
+    FIT_EXPLAINED,
+    fit_percent,
+    organiser_duration_words,
+    organiser_fit_words,
+    organiser_reports_words,
+)
 from store.profiles.operations import get_profile
 from store.social.models import Report
 from web.access import organiser_required
@@ -88,7 +96,9 @@ def overview(centre_id: int):
     return render_template("insight/overview.html", centre=centre, figures=figures(session, centre),
                            series=series, groups=centre_groups(session, centre.id, limit=30),
                            snapshot=latest_snapshot(session, centre.id),
-                           open_reports=len(centre_reports(session, centre.id, open_only=True)))
+                           open_reports=len(centre_reports(session, centre.id, open_only=True)),
+                           reports_words=organiser_reports_words, fit_words=organiser_fit_words,
+                           group_words=organiser_group_words, fit_explained=FIT_EXPLAINED)
 
 
 @bp.route("/graph")
@@ -108,7 +118,7 @@ def graph_json(centre_id: int):
     if snapshot is None:
         return jsonify({"error": {"status": 404, "title": "Not drawn yet",
                                   "message": "The match graph hasn't been drawn yet. Use “Draw it now”."}}), 404
-    data = live_graph_json(session, snapshot)
+    data = live_graph_json(session, snapshot, _secret())
     data["links"] = {"csv": url_for("insight.members_csv", centre_id=centre.id),
                      "list": url_for("insight.members", centre_id=centre.id)}
     return jsonify(data)
@@ -136,11 +146,13 @@ def members_csv(centre_id: int):
 @organiser_required
 def groups_csv(centre_id: int):
     centre = _centre(centre_id)
-    rows = [["group", "event", "starts_at", "status", "score", "reason", "seats_offered", "accepted", "farthest_km"]]
+    rows = [["group", "event", "starts_at", "status", "fit", "fit_percent", "reason", "seats_offered", "accepted",
+             "farthest_km"]]
     for row in centre_groups(db_session(), centre.id, newest_first=False):
         g = row.group
-        rows.append([g.id, row.event.title, row.occurrence.starts_at.isoformat(), g.status.value,
-                     round(g.score, 3), g.reason, len(g.seats), len(g.accepted), round(g.farthest_km, 2)])
+        rows.append([g.id, row.event.title, row.occurrence.starts_at.isoformat(), organiser_group_words(g),
+                     organiser_fit_words(g.score), fit_percent(g.score), g.reason, len(g.seats), len(g.accepted),
+                     round(g.farthest_km, 2)])
     return _csv(rows, f"{centre.slug}-groups.csv")
 
 
@@ -245,7 +257,7 @@ def runs(centre_id: int):
             enqueue_after_commit("plan_matching", centre.id, current_user.id)
             flash("Matching has started for the next two weeks' dates. This page updates by itself.", "success")
         return redirect(url_for("insight.runs", centre_id=centre.id))
-    items = recent_runs(db_session(), centre_id=centre.id, limit=40)
-    active = any(r.is_live() for r in items)  # a run whose worker stopped is not in progress
-    return render_template("insight/runs.html", centre=centre, runs=items, form=form, active=active,
-                           status_of=run_status_words)
+    lines = centre_runs(db_session(), centre.id, limit=40)
+    active = any(line.run.is_live() for line in lines)  # a run whose worker stopped is not in progress
+    return render_template("insight/runs.html", centre=centre, runs=lines, form=form, active=active,
+                           seconds=organiser_duration_words, fit_explained=FIT_EXPLAINED)

@@ -22,6 +22,7 @@ from store.core.db import utcnow
 from store.events import admin as event_admin
 from store.events import signups
 from store.events.models import Event, EventError, Occurrence, SignupStatus
+from store.events.times import describe_time
 from store.events.words import (
     cancel_told_words,
     change_told_words,
@@ -30,6 +31,7 @@ from store.events.words import (
     roster_name,
 )
 from store.groups import dates as group_dates
+from store.insight import ods, rosters
 from web.access import organiser_required
 from web.db import attempt, db_session
 from web.events.forms import ButtonForm
@@ -192,20 +194,32 @@ def cancel(event_id: int):
     return redirect(url_for("organiser.event", event_id=item.id), 303)
 
 
+def _date_page(item: Event, occurrence: Occurrence, *, message_form=None, refusal: tuple[int, str] | None = None,
+               status: int = 200):
+    """A date's list: who is coming, check-in (from the day of the event), print, export, write.
+    ``refusal`` is (sign-up id, message): a check-in that was refused, shown beside its row."""
+    session, now = db_session(), utcnow()
+    rows = signups.roster(session, occurrence.id)
+    opens = occurrence.local_date
+    body = render_template(
+        "organiser/date.html", event=item, occurrence=occurrence, rows=rows,
+        names=signups.organiser_names(session, _settings(), rows),
+        message_form=message_form or MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
+        seats=organiser_seats_words(item.capacity, signups.seat_summary(session, [occurrence.id])[occurrence.id]),
+        roster_name=roster_name, now=now,
+        statuses=SignupStatus, seat_words=organiser_seat_words, refusal=refusal,
+        checkin_open=signups.check_in_open(occurrence, now),
+        opens_words=f"{opens:%A} {opens.day} {opens:%B}", opens_short=f"{opens:%a} {opens.day} {opens:%b}",
+        printed=describe_time(now, item.timezone),
+        pauses=organiser_pauses(session, [r.user_id for r in rows], now.date()))
+    return body, status
+
+
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>")
 @organiser_required
 def date(event_id: int, occurrence_id: int):
     item = _event(event_id)
-    occurrence = _occurrence(item, occurrence_id)
-    rows = signups.roster(db_session(), occurrence.id)
-    return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
-                           names=signups.organiser_names(db_session(), _settings(), rows),
-                           message_form=MessageForm(), cancel_form=CancelForm(), button=ButtonForm(),
-                           seats=organiser_seats_words(item.capacity,
-                                                       signups.seat_summary(db_session(), [occurrence.id])[occurrence.id]),
-                           roster_name=roster_name, now=utcnow(),
-                           statuses=SignupStatus, seat_words=organiser_seat_words,
-                           pauses=organiser_pauses(db_session(), [r.user_id for r in rows], utcnow().date()))
+    return _date_page(item, _occurrence(item, occurrence_id))
 
 
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/check-in/<int:signup_id>", methods=["POST"])
@@ -222,12 +236,20 @@ def check_in(event_id: int, occurrence_id: int, signup_id: int):
     except LookupError:
         abort(404)
     if not done:
-        flash(done.message, "error")
-    else:
-        name = signups.organiser_names(db_session(), _settings(), [signup])[signup.user_id]
-        flash(f"{name}: {organiser_seat_words(signup).lower()}.", "success")
+        # the list again, with the reason beside the row it concerns (the form's action ends in
+        # the row's #anchor, so the browser scrolls back to it)
+        return _date_page(item, occurrence, refusal=(signup_id, done.message), status=409)
+    name = signups.organiser_names(db_session(), _settings(), [signup])[signup.user_id]
+    flash(f"{name}: {organiser_seat_words(signup).lower()}.", "success")
     return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id,
                             _anchor=f"signup-{signup_id}"), 303)
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/sign-ups.csv")
@@ -235,11 +257,17 @@ def check_in(event_id: int, occurrence_id: int, signup_id: int):
 def roster_csv(event_id: int, occurrence_id: int):
     item = _event(event_id)
     occurrence = _occurrence(item, occurrence_id)
-    response = Response(signups.roster_csv(db_session(), _settings(), occurrence), mimetype="text/csv")
-    name = f"sign-ups-{item.id}-{occurrence.local_date}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    table = rosters.roster_table(db_session(), _settings(), occurrence)
+    return _download(rosters.roster_csv(table), "text/csv", rosters.roster_filename(occurrence, "csv"))
+
+
+@bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/sign-ups.ods")
+@organiser_required
+def roster_ods(event_id: int, occurrence_id: int):
+    item = _event(event_id)
+    occurrence = _occurrence(item, occurrence_id)
+    table = rosters.roster_table(db_session(), _settings(), occurrence)
+    return _download(rosters.roster_ods(table), ods.MIMETYPE, rosters.roster_filename(occurrence, "ods"))
 
 
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/message", methods=["POST"])
@@ -257,15 +285,7 @@ def message(event_id: int, occurrence_id: int):
         else:
             flash(f"Your message is on its way to {told} {'person' if told == 1 else 'people'}.", "success")
             return redirect(url_for("organiser.date", event_id=item.id, occurrence_id=occurrence.id), 303)
-    rows = signups.roster(db_session(), occurrence.id)
-    return render_template("organiser/date.html", event=item, occurrence=occurrence, rows=rows,
-                           names=signups.organiser_names(db_session(), _settings(), rows),
-                           message_form=form, cancel_form=CancelForm(), button=ButtonForm(),
-                           seats=organiser_seats_words(item.capacity,
-                                                       signups.seat_summary(db_session(), [occurrence.id])[occurrence.id]),
-                           roster_name=roster_name, now=utcnow(),
-                           statuses=SignupStatus, seat_words=organiser_seat_words,
-                           pauses=organiser_pauses(db_session(), [r.user_id for r in rows], utcnow().date()))
+    return _date_page(item, occurrence, message_form=form)
 
 
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/cancel", methods=["POST"])

@@ -33,7 +33,10 @@
   var DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
   function count(n, one, many) { return NUMBER.format(n) + " " + (n === 1 ? one : many); }
-  function kindWord(kind) { return KIND_WORDS[kind] || (kind.charAt(0).toUpperCase() + kind.slice(1)); }
+  function kindWord(kind) {
+    kind = String(kind);
+    return KIND_WORDS[kind] || (kind.charAt(0).toUpperCase() + kind.slice(1));
+  }
   function day(iso) {
     if (!iso) { return null; }
     var d = new Date(iso);
@@ -112,6 +115,9 @@
   Viewer.prototype.load = function (data) {
     this.data = data;
     this.words = (data.words && data.words.placement) || {};
+    if (data.words && data.words.kinds) {  // the server's words for what people enjoy
+      Object.keys(data.words.kinds).forEach(function (k) { KIND_WORDS[k] = String(data.words.kinds[k]); });
+    }
     (data.nodes || []).forEach(function (n) { this.members.set(String(n.id), n); }, this);
     var order = 0;
     (data.groups || []).forEach(function (g) {
@@ -164,7 +170,10 @@
     if (links.csv) { linkLine.appendChild(el("a", { href: links.csv, text: "Download the list (CSV)" })); }
     about.appendChild(linkLine);
     if (summary.generated_at) {
-      about.appendChild(el("p", { className: "mg-updated", text: "Drawn from the match run of " + day(summary.generated_at) + "." }));
+      about.appendChild(el("p", { className: "mg-updated", text: "Positions drawn on " + day(summary.generated_at) +
+        "; who is placed, and who lives in the area, are as of now" +
+        (summary.joined_since ? " (" + count(summary.joined_since, "neighbour", "neighbours") +
+          " joined since, drawn round the edge or beside their group)" : "") + "." }));
     }
     this.root.appendChild(about);
 
@@ -516,12 +525,14 @@
         this.detailRow(details, "Group", "None at the moment");
       }
       this.detailRow(details, "Placed in a group", this.placementWords(m));
+      if (m["new"]) { this.detailRow(details, "Joined", "Since the graph was drawn"); }
       if (m.paused) this.detailRow(details, "Matching", m.paused);
       this.detailRow(details, "Ties", m.ties === 1 ? "1 person they have met" :
                      NUMBER.format(m.ties || 0) + " people they have met");
       this.detailRow(details, "Last attended", day(m.last_attended) || "Not yet");
       this.detailRow(details, "Enjoys", (m.kinds || []).length ? m.kinds.map(kindWord).join(", ") : "Hasn't said yet");
       if (m.community != null) { this.detailRow(details, "Community", "Number " + m.community); }
+      else if (m["new"]) { this.detailRow(details, "Community", "Worked out at the next drawing"); }
       panel.appendChild(details);
     } else {
       var g = this.groups.get(id).data;
@@ -531,7 +542,7 @@
       if (g.kind) { this.detailRow(details, "Activity", kindWord(g.kind)); }
       if (g.date) { this.detailRow(details, "Date", day(g.date)); }
       if (g.status) { this.detailRow(details, "Status", STATUS_WORDS[g.status] || String(g.status)); }
-      if (g.score != null) { this.detailRow(details, "Match score", Number(g.score).toFixed(2)); }
+      if (g.fit) { this.detailRow(details, "How well they fit", String(g.fit)); }
       if (g.reason) { this.detailRow(details, "Why this group", String(g.reason)); }
       var ids = g.members || [];
       this.detailRow(details, "Members", count(ids.length, "neighbour", "neighbours"));
