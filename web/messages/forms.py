@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from store.conversations.writing import MAX_BODY, MAX_SUBJECT
 from store.messages.preferences import FREQUENCY_WORDS, TOPICS
@@ -33,9 +33,21 @@ class PreferencesForm(HearthForm):
     """One set of radio buttons per topic a person may choose about (fields added below)."""
 
 
+class _FrequencyField(RadioField):
+    """Radio buttons whose wrong choice says what to do, in the words of the topic."""
+
+    def __init__(self, label, *, topic_words: str, **kwargs):
+        super().__init__(label, **kwargs)
+        self.topic_words = topic_words
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(f"Please choose how often you'd like {self.topic_words}.")
+
+
 for _topic in TOPICS:
-    setattr(PreferencesForm, _topic.key, RadioField(
-        _topic.label, choices=[(c, FREQUENCY_WORDS[c]) for c in _topic.choices],
+    setattr(PreferencesForm, _topic.key, _FrequencyField(
+        _topic.label, topic_words=_topic.label.lower(), choices=[(c, FREQUENCY_WORDS[c]) for c in _topic.choices],
         validators=[InputRequired(f"Please choose how often you'd like {_topic.label.lower()}.")]))
 
 
