@@ -1,6 +1,6 @@
 """messages: topics, held for a daily summary, preferences; conversations between residents and centres
 
-Revision ID: 0010_messages_threads_and_preferences
+Revision ID: 0010_messages_threads
 Revises: 0006_job_leases
 Create Date: 2026-12-01 18:40:00.000000
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 import store.core.db
 
-revision = '0010_messages_threads_and_preferences'
+revision = '0010_messages_threads'
 down_revision = '0006_job_leases'
 branch_labels = None
 depends_on = None
