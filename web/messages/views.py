@@ -174,13 +174,14 @@ def inbox_thread(thread_id: int):
 @organiser_required
 def inbox_handled(thread_id: int):
     thread = _organiser_thread(thread_id)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        handled = request.form.get("handled", "1") != "0"
-        mark_handled(db_session(), current_user, thread.id, handled=handled)
-        flash("Marked handled." if handled else "Open again.", "success")
-    return redirect(url_for("messages.inbox_index", centre=thread.centre_id) if request.form.get("handled", "1") != "0"
-                    else url_for("messages.inbox_thread", thread_id=thread.id))
+    handled = request.form.get("handled", "1") != "0"
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("messages.inbox_thread", thread_id=thread.id))
+    mark_handled(db_session(), current_user, thread.id, handled=handled)
+    flash("Marked handled." if handled else "Open again: it is back in the inbox.", "success")
+    if handled:
+        return redirect(url_for("messages.inbox_index", centre=thread.centre_id))
+    return redirect(url_for("messages.inbox_thread", thread_id=thread.id))
 
 
 # ------------------------------------------------------------------ which messages arrive
