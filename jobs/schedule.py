@@ -21,6 +21,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("plan_matching", minute="5", hour="*/6", why="form groups for every occurrence one to fourteen days away"),
     Periodic("send_reminders", minute="*/15", why="48-hour and 2-hour reminders to everyone with a seat"),
     Periodic("close_meetings", minute="*/30", why="mark met groups and ask how it went"),
+    Periodic("daily_summaries", minute="0", hour="17", why="one summary to each person who chose daily messages"),
     Periodic("weekly_checkin", minute="0", hour="10", day_of_week="1", why="the weekly connectedness check-in"),
     Periodic("refit_vectors", minute="0", hour="3", why="refit the profile vectorizer on everyone's answers"),
     Periodic("refresh_recommendations", minute="30", hour="3", why="recommended events for everyone, nightly"),

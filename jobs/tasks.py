@@ -13,7 +13,7 @@ import time
 from typing import Callable
 
 from config import Settings
-from jobs import insight, matching, reaper, reminders  # noqa: F401  (their jobs register on import)
+from jobs import insight, matching, messages, reaper, reminders  # noqa: F401  (their jobs register on import)
 from jobs.registry import job
 from jobs.runtime import JobContext
 from store.core.db import Database

@@ -2,6 +2,7 @@
 
 from store.accounts.models import AccountToken, LoginSession, Role, TokenPurpose, User
 from store.centres.models import Centre, Invitation, organiser_memberships
+from store.conversations.models import Post, Thread
 from store.core.db import Base
 from store.core.models import JobRun
 from store.events.models import (
@@ -14,7 +15,7 @@ from store.events.models import (
 )
 from store.groups.models import Group, GroupMember, MeetAgain
 from store.insight.models import ContactNote, GraphSnapshot
-from store.messages.models import Message, Notice
+from store.messages.models import Message, MessagePreference, Notice
 from store.places.models import GeocodeCache, Neighbourhood, Postcode
 from store.profiles.models import Profile, StoredVectorizer
 from store.recommendations.models import Recommendation
@@ -26,6 +27,9 @@ __all__ = [
     "Invitation",
     "organiser_memberships",
     "Message",
+    "MessagePreference",
+    "Thread",
+    "Post",
     "Neighbourhood",
     "Postcode",
     "GeocodeCache",

@@ -93,6 +93,7 @@ def _build(settings: Settings, db: Database, queue: Queue) -> Flask:
     from web.groups.views import bp as groups_bp
     from web.insight.views import bp as insight_bp
     from web.main.views import bp as main_bp
+    from web.messages.views import bp as messages_bp
     from web.neighbourhoods.views import bp as neighbourhoods_bp
     from web.organiser.views import bp as organiser_bp
     from web.profile import cli as profile_cli
@@ -112,6 +113,7 @@ def _build(settings: Settings, db: Database, queue: Queue) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(main_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(events_bp)

@@ -97,10 +97,12 @@ class Mailer:
 
 
 def pending_message_ids(session: Session, *, after_id: int = 0, limit: int = 200) -> list[int]:
-    """The next ``limit`` messages waiting to go, oldest first, after ``after_id``."""
+    """The next ``limit`` messages waiting to go, oldest first, after ``after_id`` (not those held
+    for a daily summary: the summary carries them)."""
     return list(session.scalars(
         select(Message.id)
-        .where(Message.delivered_at.is_(None), Message.failed_at.is_(None), Message.id > after_id)
+        .where(Message.delivered_at.is_(None), Message.failed_at.is_(None), Message.held.is_(False),
+               Message.id > after_id)
         .order_by(Message.id).limit(limit)
     ))
 
@@ -114,7 +116,7 @@ def _claim(session: Session, message_id: int) -> Message | None:
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update(skip_locked=True)
     message = session.scalar(query)
-    if message is None or message.delivered_at is not None or message.failed_at is not None:
+    if message is None or message.delivered_at is not None or message.failed_at is not None or message.held:
         return None
     return message
 

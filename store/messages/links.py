@@ -10,7 +10,8 @@ from config import Settings
 
 __all__ = [
     "login_link", "reset_request_link", "reset_link", "confirm_link", "invite_link", "events_link",
-    "event_link", "checkin_link", "group_link", "feedback_link", "report_link", "email_change_link",
+    "event_link", "checkin_link", "group_link", "feedback_link", "report_link", "email_change_link", "message_link",
+    "conversation_link", "inbox_thread_link", "preferences_link",
 ]
 
 
@@ -76,3 +77,23 @@ def report_link(settings: Settings, centre_id: int, report_id: int) -> str:
 def email_change_link(settings: Settings, token: str) -> str:
     """Confirms a new email address for an existing account (sent to the new address)."""
     return _url(settings, f"/account/email/{token}")
+
+
+def message_link(settings: Settings, message_id: int) -> str:
+    """One message on the person's own Messages page."""
+    return _url(settings, f"/messages/{message_id}")
+
+
+def conversation_link(settings: Settings, thread_id: int) -> str:
+    """A resident's conversation with their centre, where they read it and write back."""
+    return _url(settings, f"/messages/conversations/{thread_id}")
+
+
+def inbox_thread_link(settings: Settings, thread_id: int) -> str:
+    """A conversation in the organisers' inbox of its centre."""
+    return _url(settings, f"/organiser/inbox/{thread_id}")
+
+
+def preferences_link(settings: Settings) -> str:
+    """Where a person chooses which messages they get and how often."""
+    return _url(settings, "/account/messages")

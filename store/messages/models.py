@@ -1,15 +1,15 @@
-"""Message tables: the outbox and the send-once notices."""
+"""Message tables: the outbox, the send-once notices and each person's message preferences."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.core.db import Base, utcnow
 
-__all__ = ["Message", "Attachment", "Notice"]
+__all__ = ["Message", "Attachment", "Notice", "MessagePreference"]
 
 
 class Message(Base):
@@ -18,6 +18,11 @@ class Message(Base):
     A message is pending until it is delivered (``delivered_at``) or given up on (``failed_at``,
     with the reason in ``delivery_error``): one that cannot be built, that the mail server refuses
     for good, or that failed ``MAX_ATTEMPTS`` times. Neither kind is ever tried again.
+
+    ``topic`` is what the message is about for the person's preferences (``store/messages/
+    preferences.py``); a message ``held`` waits for the person's daily summary instead of being
+    sent on its own, and ``summary_id`` is the summary that carried it. ``read_at`` is the one
+    read state: set when its recipient opens it, or marks everything read.
     """
 
     __tablename__ = "outbox_messages"
@@ -38,6 +43,11 @@ class Message(Base):
     delivery_attempts: Mapped[int] = mapped_column(default=0)
     delivery_error: Mapped[str | None] = mapped_column(String(300), default=None)
     failed_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    topic: Mapped[str] = mapped_column(String(20), default="always")
+    held: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    summary_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL"), default=None
+    )
 
 
 class Attachment(dict):
@@ -53,3 +63,17 @@ class Notice(Base):
     key: Mapped[str] = mapped_column(String(160), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessagePreference(Base):
+    """How often a person gets the messages of one topic: ``now``, ``daily`` (in a summary) or ``off``.
+
+    No row means ``now``. Topics that must always arrive have no row and cannot have one.
+    """
+
+    __tablename__ = "message_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(20), primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(10), default="now")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -14,6 +14,7 @@ from config import Settings
 from store.core.db import utcnow
 from store.messages.headers import clean_body, fold_header
 from store.messages.models import Attachment, Message
+from store.messages.preferences import DAILY, OFF, delivery_for, topic_of
 from store.messages.rendering import Rendered
 
 __all__ = [
@@ -33,17 +34,26 @@ def queue_message(
     user_id: int | None = None,
     kind: str = "notice",
     attachments: Sequence[Attachment] = (),
-) -> Message:
+    topic: str | None = None,
+) -> Message | None:
     """Store a message in the outbox (flushes; the caller's unit of work commits).
 
     Its words come from ``content`` (``render(...)``, the way every store feature writes) or, for
     a raw message, from ``subject``, ``body`` and optionally ``html``. The subject is stored as one
     line and the texts without control characters (which PostgreSQL could not even store).
+
+    This is the one place the recipient's message preferences apply: the topic (``topic``, else
+    the template's) decides; a message they turned off is not queued (``None``), one they want in
+    their daily summary is kept in their Messages and held back from sending on its own.
     """
     if content is not None:
         subject, body, html = content.subject, content.body, content.html
     if subject is None or body is None:
         raise TypeError("a message needs content=render(...), or a subject and a body")
+    topic = topic or topic_of(content.name if content is not None else None)
+    delivery = delivery_for(session, user_id, topic)
+    if delivery == OFF:
+        return None
     message = Message(
         user_id=user_id,
         to_email=to_email,
@@ -52,10 +62,13 @@ def queue_message(
         html=clean_body(html) if html is not None else None,
         kind=kind,
         attachments=[dict(a) for a in attachments],
+        topic=topic,
+        held=delivery == DAILY,
     )
     session.add(message)
     session.flush()
-    session.info["deliver_outbox"] = True  # tells the unit of work to deliver after commit
+    if not message.held:
+        session.info["deliver_outbox"] = True  # tells the unit of work to deliver after commit
     return message
 
 

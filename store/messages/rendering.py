@@ -24,11 +24,13 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @dataclass(frozen=True)
 class Rendered:
-    """A message's words: a one-line subject, the plain text and, where there is one, HTML."""
+    """A message's words: a one-line subject, the plain text and, where there is one, HTML;
+    ``name`` is the template they came from (which decides the message's topic)."""
 
     subject: str
     body: str
     html: str | None = None
+    name: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -61,4 +63,4 @@ def render(message: str, /, **values) -> Rendered:
         html = None
     else:
         html = html_template.render(values, subject=subject)
-    return Rendered(subject=subject, body=body, html=html)
+    return Rendered(subject=subject, body=body, html=html, name=message)

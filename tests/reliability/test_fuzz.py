@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from reliability.crawl import FoundForm, crawl, fill_rule, form_class_fields
 from store.accounts.models import Role
+from store.conversations.writing import start_thread
 from store.events import signups
 from store.groups.matching import run_matching
 from store.groups.models import Group
@@ -90,10 +91,12 @@ def world(app, db, settings):
     report = report_person(db, resident, other.user_id, "Was unkind at supper", centre_id=centre.id, group_id=group.id)
     hood = set_neighbourhood(db, centre, "Hyde Park", 53.81, -1.56)
     message = db.scalars(select(Message).where(Message.user_id == resident.id)).first()
+    thread = start_thread(db, settings, resident, centre.id, subject="Is there a lift?", body="My knees.")
     db.flush()
     ids = {"centre_id": centre.id, "event_id": event.id, "occurrence_id": occurrence.id, "signup_id": signup.id,
            "group_id": group.id, "seat_id": other.id, "report_id": report.id, "neighbourhood_id": hood.id,
-           "message_id": message.id, "token": "no-such-token", "step": "interests"}
+           "message_id": message.id, "token": "no-such-token", "step": "interests", "thread_id": thread.id,
+           "index": 0}
     roles = {"visitor": None, "resident": resident, "organiser": organiser, "admin": admin}
     clients = {}
     for role, person in roles.items():

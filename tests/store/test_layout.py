@@ -16,7 +16,7 @@ import networkx as nx
 STORE = Path(__file__).resolve().parents[2] / "store"
 
 #: The features, lowest first (README, "Layout").
-ORDER = ("core", "messages", "places", "accounts", "centres", "profiles", "events", "social", "groups",
+ORDER = ("core", "messages", "places", "accounts", "centres", "profiles", "events", "social", "conversations", "groups",
          "recommendations", "insight", "leaving", "demo")
 
 

@@ -52,6 +52,12 @@ EXAMPLES = {
     "group_changed": dict(name="Ada", what="Friday supper at Oak Hall", when="Fri 5 Mar, 18:00"),
     "group_dissolved": dict(name="Ada", what="Friday supper at Oak Hall", when="Fri 5 Mar, 18:00"),
     "group_feedback": dict(name="Ada", what="Friday supper at Oak Hall", feedback_link=_LINK),
+    "daily_summary": dict(name="Ada", items=[{"subject": "How did it go?", "link": _LINK}],
+                          preferences_link="http://localhost/account/messages"),
+    "centre_wrote": dict(name="Sam", who="Ada", centre="Oak Hall", about="The lift",
+                         inbox_link="http://localhost/organiser/inbox/1"),
+    "centre_reply": dict(name="Ada", centre="Oak Hall", about="The lift", reply="It is fixed.\nSee you!",
+                         conversation_link="http://localhost/messages/conversations/1"),
 }
 
 
@@ -99,6 +105,8 @@ def test_every_link_reaches_a_page_of_the_app(app, settings):
         links.event_link(settings, 3), links.event_link(settings, 3, 9), links.checkin_link(settings),
         links.group_link(settings, 4), links.feedback_link(settings, 4), links.report_link(settings, 2, 5),
         links.email_change_link(settings, "tok"),
+        links.message_link(settings, 3), links.conversation_link(settings, 3), links.inbox_thread_link(settings, 3),
+        links.preferences_link(settings),
     ]
     assert len(built) == len(links.__all__) + 1  # event_link twice
     for url in built:

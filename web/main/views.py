@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from store.conversations.access import centres_for_resident, thread_of_message
+from store.conversations.inbox import open_count
 from store.groups.offers import describe, groups_for_user
 from store.groups.words import resident_seat_words as seat_words
 from store.messages.outbox import messages_for, read_message
+from store.messages.reading import unread_count, unread_words
 from store.profiles.operations import get_profile
 from store.recommendations.operations import recommendations_for
 from web.db import db_session
+from web.messages.forms import ButtonForm
 
 __all__ = ["bp", "NavItem"]
 
@@ -21,9 +25,24 @@ bp = Blueprint("main", __name__, template_folder="templates")
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu link; ``count`` and ``count_words`` (read after the label: "Messages, 2 unread")
+    when something waits there."""
+
     label: str
     url: str
     current: bool
+    count: int = 0
+    count_words: str = ""
+
+
+def _counts() -> dict[str, tuple[int, str]]:
+    session = db_session()
+    unread = unread_count(session, current_user.id)
+    counts = {"main.messages": (unread, unread_words(unread))}
+    if current_user.is_organiser:
+        waiting = sum(open_count(session, current_user, c.id) for c in current_user.centres)
+        counts["messages.inbox_index"] = (waiting, f"{waiting} waiting" if waiting else "")
+    return counts
 
 
 def _nav_items() -> list[NavItem]:
@@ -31,13 +50,16 @@ def _nav_items() -> list[NavItem]:
              ("Messages", "main.messages")]
     if current_user.is_authenticated and current_user.is_organiser:
         items.append(("Run events", "organiser.index"))
+        items.append(("Inbox", "messages.inbox_index"))
     if current_user.is_authenticated and current_user.is_admin:
         items.append(("Centres", "admin.centres"))
     if current_user.is_authenticated and current_user.is_organiser:
         items.append(("Neighbourhoods", "neighbourhoods.index"))
     items.append(("Your profile", "profile.summary"))
     items.append(("Account", "auth.account"))
-    return [NavItem(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in items]
+    counts = _counts() if current_user.is_authenticated else {}
+    return [NavItem(label, url_for(endpoint), request.endpoint == endpoint, *counts.get(endpoint, (0, "")))
+            for label, endpoint in items]
 
 
 @bp.app_context_processor
@@ -63,13 +85,18 @@ def home():
 @bp.route("/messages")
 @login_required
 def messages():
-    return render_template("main/messages.html", messages=messages_for(db_session(), current_user.id))
+    session = db_session()
+    return render_template("main/messages.html", messages=messages_for(session, current_user.id),
+                           unread=unread_count(session, current_user.id), read_all_form=ButtonForm(),
+                           can_write=bool(centres_for_resident(session, current_user)))
 
 
 @bp.route("/messages/<int:message_id>")
 @login_required
 def message(message_id: int):
-    item = read_message(db_session(), current_user.id, message_id)
+    session = db_session()
+    item = read_message(session, current_user.id, message_id)
     if item is None:
         abort(404)
-    return render_template("main/message.html", message=item)
+    return render_template("main/message.html", message=item,
+                           thread=thread_of_message(session, current_user.id, item.id))
