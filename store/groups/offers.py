@@ -3,7 +3,7 @@ dissolved kindly when too few can come, and closed after the meeting."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from store.events.times import describe_time
 from store.groups.candidates import candidates_for, mean_compatibility
 from store.groups.models import (
     ACTIVE_GROUPS,
+    ANSWER_BY,
     Group,
     GroupMember,
     GroupStatus,
@@ -36,9 +37,6 @@ __all__ = [
     "ANSWER_BY", "GroupError", "first_name", "when_where", "member_label", "seat_of", "groups_for_user", "describe", "offer_group", "respond", "free_seat",
     "refill", "dissolve", "close_finished_groups", "withdraw_open_offers", "lapse_unanswered_offers",
 ]
-
-#: An offer still unanswered this close to the meeting lapses, so a group knows who is coming.
-ANSWER_BY = timedelta(hours=12)
 
 
 class GroupError(HearthError):
@@ -292,7 +290,7 @@ def lapse_unanswered_offers(session: Session, settings: Settings, *, now: dateti
         select(GroupMember).join(Group, GroupMember.group_id == Group.id)
         .join(Occurrence, Group.occurrence_id == Occurrence.id)
         .where(GroupMember.status == SeatStatus.OFFERED, Group.status.in_(ACTIVE_GROUPS),
-               Occurrence.starts_at > now, Occurrence.starts_at <= now + ANSWER_BY)
+               Occurrence.starts_at > now, Occurrence.starts_at <= now + ANSWER_BY)  # i.e. reply_by(starts_at) <= now
     ).all()
     groups = {}
     for seat in seats:
