@@ -25,6 +25,9 @@ from store.groups.models import (
     GroupStatus,
     SeatStatus,
 )
+from store.groups.notes import meeting_note
+from store.groups.reasons import reason_for
+from store.groups.words import reply_by_words
 from store.messages import links
 from store.messages.notices import send_once
 from store.messages.rendering import render
@@ -93,13 +96,18 @@ def when_where(session: Session, group: Group) -> tuple[str, str]:
 
 
 def offer_group(session: Session, settings: Settings, group: Group) -> int:
-    """Tell everyone offered a seat in ``group`` (each at most once). Returns messages queued."""
+    """Tell everyone offered a seat in ``group`` (each at most once), with their own reason, the
+    reply-by time and the meeting note. Returns messages queued."""
     when, what = when_where(session, group)
+    occurrence = _occurrence(session, group)
+    reply = reply_by_words(occurrence.starts_at, occurrence.event.timezone)
+    note = meeting_note(session, group)
     sent = 0
     for seat in group.seats_in(SeatStatus.OFFERED):
         message = send_once(
             session, f"offer:{group.id}:{seat.user_id}", seat.user, kind="group",
-            content=render("group_offer", name=first_name(seat.user), what=what, when=when, reason=group.reason,
+            content=render("group_offer", name=first_name(seat.user), what=what, when=when,
+                           reason=reason_for(session, group, seat.user_id), reply_by=reply, note=note,
                            group_link=links.group_link(settings, group.id)),
         )
         sent += message is not None
@@ -111,7 +119,7 @@ def _confirm_to(session: Session, settings: Settings, group: Group, seat: GroupM
     send_once(
         session, f"confirmed:{group.id}:{seat.user_id}", seat.user, kind="group",
         content=render("group_confirmed", name=first_name(seat.user), what=what, when=when,
-                       group_link=links.group_link(settings, group.id)),
+                       note=meeting_note(session, group), group_link=links.group_link(settings, group.id)),
     )
 
 

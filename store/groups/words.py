@@ -65,8 +65,9 @@ class SeatWords:
     tone: str
 
 
-def resident_seat_words(seat: GroupMember) -> SeatWords:
-    """What the person whose seat it is reads about their group and their own answer.
+def resident_seat_words(seat: GroupMember, state: str | None = None) -> SeatWords:
+    """What the person whose seat it is reads about their group and their own answer; ``state``
+    (``meeting_state``) once known, so that a meeting that has ended never reads as still to come.
 
     >>> import store.models  # every table, so the mappers can be built
     >>> from store.groups.models import Group, GroupMember
@@ -84,8 +85,13 @@ def resident_seat_words(seat: GroupMember) -> SeatWords:
                          "We'll suggest another group for you soon.", "gone")
     if status == SeatStatus.DECLINED:
         return SeatWords("You said no", "You said no to this group. Thank you for letting us know.", "no")
-    if group.status == GroupStatus.MET:
+    if state == "cancelled":
+        return SeatWords("This date was cancelled", "Sorry: the centre cancelled this date, so the group "
+                         "won't meet. We'll suggest another.", "gone")
+    if group.status == GroupStatus.MET or (state == "happened" and status == SeatStatus.ACCEPTED):
         return SeatWords("You met", "You met with this group.", "done")
+    if state == "happened":
+        return SeatWords("The meeting has happened", "This meeting has happened; the offer has closed.", "gone")
     if status == SeatStatus.OFFERED:
         return SeatWords("Waiting for your answer", "We've kept you a seat while you decide.", "waiting")
     if group.status == GroupStatus.CONFIRMED:

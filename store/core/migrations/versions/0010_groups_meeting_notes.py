@@ -1,4 +1,5 @@
-"""groups: meeting notes an organiser leaves for a group or a whole date
+"""groups: meeting notes an organiser leaves for a group or a whole date; the week of a weekly
+check-in, one per person per week
 
 Revision ID: 0010_groups_meeting_notes
 Revises: 0006_job_leases
@@ -34,9 +35,16 @@ def upgrade():
     with op.batch_alter_table('meeting_notes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meeting_notes_occurrence_id'), ['occurrence_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_notes_group_id'), ['group_id'], unique=False)
+    # Check-ins kept before this have no week (NULL), so earlier repeats stay as they were.
+    with op.batch_alter_table('checkins', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('period', sa.String(length=10), nullable=True))
+        batch_op.create_unique_constraint('uq_checkins_user_period', ['user_id', 'period'])
 
 
 def downgrade():
+    with op.batch_alter_table('checkins', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_checkins_user_period', type_='unique')
+        batch_op.drop_column('period')
     with op.batch_alter_table('meeting_notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_notes_group_id'))
         batch_op.drop_index(batch_op.f('ix_meeting_notes_occurrence_id'))
