@@ -24,6 +24,7 @@ from store.centres.models import Centre
 from store.core.db import utcnow
 from store.core.jobruns import recent_runs, run_status_words
 from store.groups.safety import lift_organiser_pause
+from store.groups.words import run_words
 from store.insight.figures import (
     act_on_report,
     centre_reports,
@@ -248,4 +249,4 @@ def runs(centre_id: int):
     items = recent_runs(db_session(), centre_id=centre.id, limit=40)
     active = any(r.is_live() for r in items)  # a run whose worker stopped is not in progress
     return render_template("insight/runs.html", centre=centre, runs=items, form=form, active=active,
-                           status_of=run_status_words)
+                           status_of=run_status_words, run_words=run_words)
