@@ -68,13 +68,11 @@ def _other_seat(seat: GroupMember, other_seat_id: int) -> GroupMember:
 def index():
     session = db_session()
     views = [resident_view(session, seat) for seat in group_offers.groups_for_user(session, current_user.id)]
-    waiting = None if views else waiting_words(*_why_no_group())
+    waiting = None
+    if not views:
+        reason, facts = why_no_group(session, current_user.id)
+        waiting = waiting_words(reason, **facts)
     return render_template("groups/index.html", views=views, waiting=waiting)
-
-
-def _why_no_group() -> tuple[str, dict]:
-    reason, facts = why_no_group(db_session(), current_user.id)
-    return reason, facts
 
 
 @bp.route("/<int:group_id>")
