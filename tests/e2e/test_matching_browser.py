@@ -47,7 +47,7 @@ def test_match_accept_feed_feedback_block_and_refill(live_server, browser):
     organiser.get_by_text("Matching has started").wait_for()
     organiser.reload()
     organiser.get_by_role("cell", name="Succeeded").first.wait_for()
-    assert "groups: 1" in organiser.locator("table").inner_text()
+    assert "1 group formed" in organiser.locator("table").inner_text()
 
     with live_server.database.unit_of_work() as session:  # a neighbour who joins after the run
         latecomer = make_resident(session, name="Gus", email="gus@example.org").id
