@@ -1,5 +1,4 @@
-"""groups: meeting notes an organiser leaves for a group or a whole date; the week of a weekly
-check-in, one per person per week
+"""groups: meeting notes for a group or a date; one weekly check-in per person per week
 
 Revision ID: 0010_groups_meeting_notes
 Revises: 0006_job_leases
