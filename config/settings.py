@@ -239,6 +239,9 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("job_lease_seconds", "HEARTH_JOB_LEASE_SECONDS", 60, _whole(2, 3600, "seconds"),
           "how long a background job may go unheard before it counts as interrupted and is queued "
           "again, 2 to 3600 seconds (its heartbeat renews it several times a lease)"),
+    _Spec("group_floor", "HEARTH_GROUP_FLOOR", 15, _whole(0, 100, "percent"),
+          "the compatibility floor: no group is offered whose members' interests match less than this "
+          "on average (0 to 100 percent; 0 offers every group); those left out get events recommended"),
 )
 
 #: (environment variable, default, meaning) for each setting, for documentation.
@@ -275,6 +278,7 @@ class Settings:
     demo_town: str
     log_level: str
     job_lease_seconds: int
+    group_floor: int
 
     @property
     def is_production(self) -> bool:

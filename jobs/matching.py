@@ -9,7 +9,7 @@ from jobs.tracking import report_progress, tracked_run
 from store.core.models import JobRun
 from store.events.models import Occurrence
 from store.groups.candidates import upcoming_slots
-from store.groups.matching import FANOUT_SIZE, plan_regions, run_matching
+from store.groups.matching import FANOUT_SIZE, LEFT_OUT, plan_regions, run_matching
 from store.groups.offers import close_finished_groups, lapse_unanswered_offers
 from store.profiles.vectors import refit_vectors
 from store.recommendations.operations import refresh_recommendations
@@ -18,7 +18,7 @@ __all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refr
            "TOTALS"]
 
 #: The counts a matching run adds up across its regions.
-TOTALS = ("groups", "offered", "unplaced")
+TOTALS = ("groups", "offered", "unplaced", "below_floor")
 
 
 def _progress(run: JobRun, start: float = 0.1, span: float = 0.8):
@@ -97,6 +97,9 @@ def match_region(ctx: JobContext, occurrence_id: int, members: list[dict] | None
         report_progress(run, 0.1)
         counts = run_matching(session, ctx.settings, occurrence_id, run_id=run.id, mode=mode, seed=occurrence_id,
                               region=members, region_size=region_size, progress=_progress(run))
+        left_out = counts.pop(LEFT_OUT, [])
+        if left_out:  # no group close enough in interests: recommend them events instead, now
+            counts["recommended"] = refresh_recommendations(session, user_ids=left_out)
         run.counts = counts
     if counts.get("groups"):
         ctx.queue.enqueue("deliver_outbox")

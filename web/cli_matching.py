@@ -64,7 +64,10 @@ def match(centre_key: str, slot: str, mode: str, region_size: int):
     ctx.queue.enqueue("deliver_outbox")
     where = f" in {regions} regions" if regions > len(ids) else ""
     click.echo(f"{totals['groups']} group(s) offered to {totals['offered']} people{where}; "
-               f"{totals['unplaced']} could not be placed this time.")
+               f"{totals['unplaced']} could not be placed this time"
+               + (f" ({totals['below_floor']} because no group was close enough in interests: below the "
+                  "compatibility floor, HEARTH_GROUP_FLOOR; they get events recommended instead)"
+                  if totals.get("below_floor") else "") + ".")
 
 
 @hearth.command("recommend")

@@ -29,13 +29,24 @@ from store.groups.models import (
     GroupMember,
 )
 from store.groups.offers import offer_group
+from store.groups.reasons import group_compatibility
 from store.profiles.blocks import profile_blocks
 from store.social.operations import blocked_pairs, tie_pairs
 
-__all__ = ["FANOUT_SIZE", "plan_regions", "run_matching"]
+__all__ = ["FANOUT_SIZE", "LEFT_OUT", "floor_of", "plan_regions", "run_matching"]
 
 #: Above this many candidates, a run is shared out by region (one task per region at scale).
 FANOUT_SIZE = 600
+
+#: The key of ``run_matching``'s counts that lists who was left out by the compatibility floor
+#: (user ids, for recommending them events); the job takes it out before the counts are stored.
+LEFT_OUT = "left_out"
+
+
+def floor_of(settings: Settings) -> float:
+    """The compatibility floor as a fraction (setting ``group_floor``, a percentage): no group whose
+    members' interests match less than this on average (``group_compatibility``) is offered."""
+    return settings.group_floor / 100.0
 
 
 def _regions(cands: list[Candidate], region_size: int) -> list[list[Candidate]]:
@@ -89,25 +100,30 @@ def run_matching(
     else:
         regions = _regions(eligible(session, occurrence, now, seed), region_size)
     counts = {"candidates": sum(len(r) for r in regions), "groups": 0, "offered": 0, "unplaced": 0,
-              "regions": len(regions)}
-    objectives = []
+              "below_floor": 0, "regions": len(regions)}
+    objectives, left_out = [], []
     for region in regions:
-        placed, groups, objective = _match_region(session, settings, occurrence, region, run_id=run_id,
-                                                  mode=mode, size=size, seed=seed, now=now, progress=progress)
+        placed, groups, objective, below = _match_region(
+            session, settings, occurrence, region, run_id=run_id, mode=mode, size=size, seed=seed, now=now,
+            progress=progress)
         counts["groups"] += groups
         counts["offered"] += placed
         counts["unplaced"] += len(region) - placed
+        counts["below_floor"] += len(below)
+        left_out += below
         if objective is not None:
             objectives.append((objective, len(region)))
     if objectives:
         counts["objective"] = round(sum(o * n for o, n in objectives) / sum(n for _, n in objectives), 4)
+    if left_out:
+        counts[LEFT_OUT] = sorted(left_out)
     return counts
 
 
 def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, seed, now, progress):
 
     if len(cands) < size[0]:
-        return 0, 0, None
+        return 0, 0, None, []
     blocks = profile_blocks(session, [c.user_id for c in cands])
     members = matcher_members(cands, blocks)
     ids = set(members.ids)
@@ -119,7 +135,12 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         progress=progress,
     )
     placed = formed = 0
+    below, floor = [], floor_of(settings)
     for found in grouping.groups:
+        member_ids = [int(uid) for uid in found.members]
+        if floor > 0 and group_compatibility(blocks, member_ids) < floor:
+            below += member_ids  # too little in common to offer: they get events recommended instead
+            continue
         group = Group(
             centre_id=event.centre_id, occurrence_id=occurrence.id, run_id=run_id,
             size_min=size[0], size_max=size[1], score=float(found.score), reason=found.reason,
@@ -127,7 +148,7 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         )
         session.add(group)
         session.flush()
-        held = _hold_seats(session, settings, occurrence, group, [int(uid) for uid in found.members], now)
+        held = _hold_seats(session, settings, occurrence, group, member_ids, now)
         if len(held) < size[0]:
             session.delete(group)  # too few seats left for it: nobody is offered a group without one
             session.flush()
@@ -139,7 +160,7 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         offer_group(session, settings, group)
         placed += len(held)
         formed += 1
-    return placed, formed, float(grouping.objective.mean)
+    return placed, formed, float(grouping.objective.mean), below
 
 
 def _hold_seats(session, settings, occurrence, group, user_ids, now) -> list[int]:

@@ -4,15 +4,35 @@ private "would you meet them again" feedback after the meeting."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, Enum, Float, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.accounts.models import User
 from store.core.db import Base, utcnow
 
-__all__ = ["GroupStatus", "SeatStatus", "ACTIVE_SEATS", "ACTIVE_GROUPS", "Group", "GroupMember", "MeetAgain"]
+__all__ = [
+    "GroupStatus", "SeatStatus", "ACTIVE_SEATS", "ACTIVE_GROUPS", "ANSWER_BY", "NOTE_LENGTH", "reply_by",
+    "Group", "GroupMember", "MeetAgain", "MeetingNote",
+]
+
+#: An offer still unanswered this close to the meeting lapses, so a group knows who is coming.
+ANSWER_BY = timedelta(hours=12)
+
+#: The longest meeting note an organiser can leave ("look for the Hearth sign by the window").
+NOTE_LENGTH = 300
+
+
+def reply_by(starts_at: datetime) -> datetime:
+    """The moment an offer for a meeting starting at ``starts_at`` lapses if unanswered: the one rule
+    that the lapsing job, the offer page and the offer message all use.
+
+    >>> from datetime import timezone
+    >>> reply_by(datetime(2026, 12, 7, 12, 30, tzinfo=timezone.utc)).isoformat()
+    '2026-12-07T00:30:00+00:00'
+    """
+    return starts_at - ANSWER_BY
 
 
 def _enum(cls):
@@ -103,3 +123,21 @@ class MeetAgain(Base):
     ratee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     again: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingNote(Base):
+    """An organiser's note on how to find each other ("look for the Hearth sign by the window"),
+    for one group, or for every group meeting at a date (``group_id`` empty). A group's own note
+    wins over its date's note."""
+
+    __tablename__ = "meeting_notes"
+    __table_args__ = (UniqueConstraint("occurrence_id", "group_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("event_occurrences.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), default=None, index=True)
+    #: ``str(group_id)``, or ``"date"`` for the date's note: unique with the date (a NULL would not be).
+    group_key: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@ dissolved kindly when too few can come, and closed after the meeting."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,11 +19,15 @@ from store.events.times import describe_time
 from store.groups.candidates import candidates_for, mean_compatibility
 from store.groups.models import (
     ACTIVE_GROUPS,
+    ANSWER_BY,
     Group,
     GroupMember,
     GroupStatus,
     SeatStatus,
 )
+from store.groups.notes import meeting_note
+from store.groups.reasons import reason_for
+from store.groups.words import reply_by_words
 from store.messages import links
 from store.messages.notices import send_once
 from store.messages.rendering import render
@@ -36,9 +40,6 @@ __all__ = [
     "ANSWER_BY", "GroupError", "first_name", "when_where", "member_label", "seat_of", "groups_for_user", "describe", "offer_group", "respond", "free_seat",
     "refill", "dissolve", "close_finished_groups", "withdraw_open_offers", "lapse_unanswered_offers",
 ]
-
-#: An offer still unanswered this close to the meeting lapses, so a group knows who is coming.
-ANSWER_BY = timedelta(hours=12)
 
 
 class GroupError(HearthError):
@@ -95,13 +96,18 @@ def when_where(session: Session, group: Group) -> tuple[str, str]:
 
 
 def offer_group(session: Session, settings: Settings, group: Group) -> int:
-    """Tell everyone offered a seat in ``group`` (each at most once). Returns messages queued."""
+    """Tell everyone offered a seat in ``group`` (each at most once), with their own reason, the
+    reply-by time and the meeting note. Returns messages queued."""
     when, what = when_where(session, group)
+    occurrence = _occurrence(session, group)
+    reply = reply_by_words(occurrence.starts_at, occurrence.event.timezone)
+    note = meeting_note(session, group)
     sent = 0
     for seat in group.seats_in(SeatStatus.OFFERED):
         message = send_once(
             session, f"offer:{group.id}:{seat.user_id}", seat.user, kind="group",
-            content=render("group_offer", name=first_name(seat.user), what=what, when=when, reason=group.reason,
+            content=render("group_offer", name=first_name(seat.user), what=what, when=when,
+                           reason=reason_for(session, group, seat.user_id), reply_by=reply, note=note,
                            group_link=links.group_link(settings, group.id)),
         )
         sent += message is not None
@@ -113,7 +119,7 @@ def _confirm_to(session: Session, settings: Settings, group: Group, seat: GroupM
     send_once(
         session, f"confirmed:{group.id}:{seat.user_id}", seat.user, kind="group",
         content=render("group_confirmed", name=first_name(seat.user), what=what, when=when,
-                       group_link=links.group_link(settings, group.id)),
+                       note=meeting_note(session, group), group_link=links.group_link(settings, group.id)),
     )
 
 
@@ -296,7 +302,7 @@ def lapse_unanswered_offers(session: Session, settings: Settings, *, now: dateti
         select(GroupMember).join(Group, GroupMember.group_id == Group.id)
         .join(Occurrence, Group.occurrence_id == Occurrence.id)
         .where(GroupMember.status == SeatStatus.OFFERED, Group.status.in_(ACTIVE_GROUPS),
-               Occurrence.starts_at > now, Occurrence.starts_at <= now + ANSWER_BY)
+               Occurrence.starts_at > now, Occurrence.starts_at <= now + ANSWER_BY)  # i.e. reply_by(starts_at) <= now
     ).all()
     groups = {}
     for seat in seats:

@@ -7,10 +7,52 @@ a "no" never reads as a "yes" and "confirmed" always means the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
+from store.events.models import Occurrence
+from store.events.times import to_local
+from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus, reply_by
 
-__all__ = ["SeatWords", "resident_seat_words", "member_words", "organiser_group_words"]
+__all__ = [
+    "SeatWords", "MEETING_STATES", "meeting_state", "meeting_state_words", "reply_by_words", "resident_seat_words",
+    "member_words", "organiser_group_words", "WAITING", "waiting_words",
+]
+
+#: A group's meeting as people read it: still to come, it happened, the date was cancelled, or
+#: the group did not go ahead. Worked out from the stored states (group, date, clock), never stored.
+MEETING_STATES = ("coming", "happened", "cancelled", "not_going_ahead")
+
+
+def meeting_state(group: Group, occurrence: Occurrence, now: datetime) -> str:
+    """Which of ``MEETING_STATES`` a group's meeting is in, from its status, its date and the time."""
+    if group.status == GroupStatus.DISSOLVED:
+        return "not_going_ahead"
+    if occurrence.is_cancelled:
+        return "cancelled"
+    if group.status == GroupStatus.MET or occurrence.ends_at <= now:
+        return "happened"
+    return "coming"
+
+
+def meeting_state_words(state: str) -> str:
+    """The words beside a group's date on every page: "coming up", "this has happened", ...
+
+    >>> meeting_state_words("happened")
+    'this has happened'
+    """
+    return {"coming": "coming up", "happened": "this has happened", "cancelled": "this date was cancelled",
+            "not_going_ahead": "didn't go ahead"}[state]
+
+
+def reply_by_words(starts_at: datetime, tz_name: str) -> str:
+    """When an offer must be answered, on the event's own clock: "Please reply by Monday 7 Dec, 00:30".
+
+    >>> from datetime import timezone
+    >>> reply_by_words(datetime(2026, 12, 7, 12, 30, tzinfo=timezone.utc), "Europe/London")
+    'Please reply by Monday 7 Dec, 00:30'
+    """
+    local = to_local(reply_by(starts_at), tz_name)
+    return f"Please reply by {local:%A} {local.day} {local:%b}, {local:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -23,8 +65,9 @@ class SeatWords:
     tone: str
 
 
-def resident_seat_words(seat: GroupMember) -> SeatWords:
-    """What the person whose seat it is reads about their group and their own answer.
+def resident_seat_words(seat: GroupMember, state: str | None = None) -> SeatWords:
+    """What the person whose seat it is reads about their group and their own answer; ``state``
+    (``meeting_state``) once known, so that a meeting that has ended never reads as still to come.
 
     >>> import store.models  # every table, so the mappers can be built
     >>> from store.groups.models import Group, GroupMember
@@ -42,8 +85,13 @@ def resident_seat_words(seat: GroupMember) -> SeatWords:
                          "We'll suggest another group for you soon.", "gone")
     if status == SeatStatus.DECLINED:
         return SeatWords("You said no", "You said no to this group. Thank you for letting us know.", "no")
-    if group.status == GroupStatus.MET:
+    if state == "cancelled":
+        return SeatWords("This date was cancelled", "Sorry: the centre cancelled this date, so the group "
+                         "won't meet. We'll suggest another.", "gone")
+    if group.status == GroupStatus.MET or (state == "happened" and status == SeatStatus.ACCEPTED):
         return SeatWords("You met", "You met with this group.", "done")
+    if state == "happened":
+        return SeatWords("The meeting has happened", "This meeting has happened; the offer has closed.", "gone")
     if status == SeatStatus.OFFERED:
         return SeatWords("Waiting for your answer", "We've kept you a seat while you decide.", "waiting")
     if group.status == GroupStatus.CONFIRMED:
@@ -54,9 +102,16 @@ def resident_seat_words(seat: GroupMember) -> SeatWords:
                      "is booked.", "yes")
 
 
-def member_words(other: GroupMember) -> str:
-    """How another member's answer reads to the rest of their group."""
-    return "coming" if other.status == SeatStatus.ACCEPTED else "invited"
+def member_words(other: GroupMember, state: str = "coming") -> str:
+    """How another member's answer reads to the rest of their group, as the meeting's ``state``
+    (one of ``MEETING_STATES``) has it: "coming" only while the meeting is still to come.
+
+    >>> member_words(GroupMember(status=SeatStatus.ACCEPTED), "happened")
+    'said they would come'
+    """
+    if other.status == SeatStatus.ACCEPTED:
+        return {"coming": "coming", "happened": "said they would come"}.get(state, "had said yes")
+    return "invited" if state == "coming" else "didn't answer"
 
 
 def organiser_group_words(group: Group) -> str:
@@ -71,3 +126,36 @@ def organiser_group_words(group: Group) -> str:
     if group.status == GroupStatus.MET:
         return f"Met: {coming} came"
     return "Didn't go ahead"
+
+
+#: Why a resident has no group yet, each in words on the Groups page (``store.groups.standing``
+#: decides which applies).
+WAITING: dict[str, str] = {
+    "no_profile": "We need to know a little about you first: what you enjoy, when you're free and roughly "
+                  "where you live. Then we can suggest a small group of neighbours.",
+    "no_home": "We need to know roughly where you live (never shown to anyone) to find neighbours near you.",
+    "not_matching": "You've chosen not to be placed in groups. You can change that in your profile at any time.",
+    "paused": "You've paused group suggestions until {until}. We'll start suggesting groups again after that.",
+    "on_hold": "Group suggestions are on hold for now. You're still welcome at any of the centre's events.",
+    "no_availability": "You haven't told us when you're free, so we can't find a time to meet. Add the times "
+                       "that suit you in your profile.",
+    "no_dates": "Nothing is planned near you at the times you're free in the next two weeks. We'll look "
+                "again as new events are posted; adding more times in your profile helps.",
+    "waiting": "Your profile is complete. We look for neighbours to meet every few hours; your first "
+               "suggestion will appear here and in your messages.",
+}
+
+
+def waiting_words(reason: str, **facts) -> str:
+    """The Groups page's words when a resident has no group, for a ``WAITING`` reason.
+
+    >>> waiting_words("paused", until="Friday 4 December")[:43]
+    "You've paused group suggestions until Frida"
+    """
+    return WAITING[reason].format(**facts)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+

@@ -163,13 +163,18 @@ def _matching_result(counts: Mapping, groups: list[RunGroup]) -> str:
     elif int(counts.get("groups", 0)):
         parts.append(f"{count(int(counts['groups']), 'group')} formed")
     unplaced = int(counts.get("unplaced", 0))
+    below = min(int(counts.get("below_floor", 0)), unplaced)
+    if below:
+        parts.append(f"{count(below, 'person', 'people')} had no group close enough in interests (below the "
+                     "compatibility floor), so they are recommended events instead")
+        unplaced -= below
     if unplaced:
         if candidates < smallest:
             why = f"a group needs at least {smallest}"
         else:
             why = (f"no group of {GROUP_SIZE[0]} to {GROUP_SIZE[1]} suited them: they live too far from the "
                    "others, share no free time with them, or the event has no seats left")
-        if unplaced == candidates:
+        if unplaced == candidates and not below:
             parts.append(f"none of them could be placed, because {why}")
         else:
             parts.append(f"{count(unplaced, 'person', 'people')} could not be placed, because {why}")

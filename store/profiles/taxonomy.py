@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from matcher.defaults import PREFERS_NEW
+from matcher.defaults import GROUP_SIZE, PREFERS_NEW
 
 __all__ = [
     "Choice", "InterestGroup", "ValueItem", "INTEREST_GROUPS", "INTEREST_TAGS", "INTEREST_LABELS",
     "INTEREST_GROUP_OF", "interest_label", "VALUE_LABELS", "VALUES", "VALUE_ITEMS", "VALUE_SCALE",
     "VALUE_SCALE_MIN", "VALUE_SCALE_MAX", "items_for_value", "WEEKDAYS", "DAY_PARTS", "SLOTS", "SLOT_KEYS",
-    "ACTIVITY_KINDS", "GROUP_SIZES", "FREQUENCIES", "NEW_FACES", "new_faces_weight", "prefers_new", "TRAVEL_MODES", "ACCESS_NEEDS",
+    "ACTIVITY_KINDS", "number_word", "group_size_words", "GROUP_SIZES", "FREQUENCIES", "NEW_FACES", "new_faces_weight", "prefers_new", "TRAVEL_MODES", "ACCESS_NEEDS",
     "DIETARY", "LANGUAGES", "label_of",
 ]
 
@@ -240,13 +240,45 @@ ACTIVITY_KINDS: tuple[Choice, ...] = (
     ("exercise", "Exercising together"),
 )
 
-GROUP_SIZES: tuple[tuple[int, str], ...] = (
-    (3, "Small: three or four of us"),
-    (5, "Medium: five or six"),
-    (8, "Larger: around eight"),
-)
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve")
 
-"""Preferred group size: the stored number is a typical size, the label the range offered."""
+
+def number_word(n: int) -> str:
+    """A small number in words ("four"); digits past twelve.
+
+    >>> number_word(4), number_word(20)
+    ('four', '20')
+    """
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def group_size_words(size: tuple[int, int] = GROUP_SIZE) -> str:
+    """How big Hearth's groups are, in words, from the one size setting (``matcher.defaults.GROUP_SIZE``).
+
+    >>> group_size_words(), group_size_words((3, 3))
+    ('Four to eight people', 'Three people')
+    """
+    low, high = size
+    text = f"{number_word(low)} people" if low == high else f"{number_word(low)} to {number_word(high)} people"
+    return text[0].upper() + text[1:]
+
+
+def _size_choices(size: tuple[int, int]) -> tuple[tuple[int, str], ...]:
+    low, high = size
+    mid = (low + high + 1) // 2
+    return (
+        (3, f"Smaller: {number_word(low)} or {number_word(low + 1)} of us"),
+        (5, f"Medium: {number_word(mid)} or so"),
+        (8, f"Larger: up to {number_word(high)}"),
+    )
+
+
+GROUP_SIZES: tuple[tuple[int, str], ...] = _size_choices(GROUP_SIZE)
+
+"""Preferred group size within the sizes Hearth forms (``GROUP_SIZE``, four to eight): the stored
+number is a leaning (3 smaller, 5 medium, 8 larger, as profiles have always stored it), the label
+is worded from ``GROUP_SIZE`` so that it never promises a group Hearth does not form."""
 
 FREQUENCIES: tuple[Choice, ...] = (
     ("weekly", "Every week"),
@@ -342,6 +374,6 @@ def label_of(choices: tuple[tuple[object, str], ...], key: object) -> str:
     >>> label_of(ACCESS_NEEDS, "hearing_loop")
     'A hearing loop'
     >>> label_of(GROUP_SIZES, 5)
-    'Medium: five or six'
+    'Medium: six or so'
     """
     return next((label for k, label in choices if k == key), str(key))

@@ -119,6 +119,7 @@ class Checkin(Base):
         CheckConstraint("companionship BETWEEN 1 AND 3", name="companionship_range"),
         CheckConstraint("left_out BETWEEN 1 AND 3", name="left_out_range"),
         CheckConstraint("isolated BETWEEN 1 AND 3", name="isolated_range"),
+        UniqueConstraint("user_id", "period", name="uq_checkins_user_period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +129,9 @@ class Checkin(Base):
     isolated: Mapped[int] = mapped_column(Integer)
     follow_up_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     context: Mapped[str] = mapped_column(String(40), default="weekly")
+    #: The week a weekly check-in answers for ("2026-W49"): one per person per week. Empty for the
+    #: check-in after a meeting, which belongs to that meeting.
+    period: Mapped[str | None] = mapped_column(String(10), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     @property

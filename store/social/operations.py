@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from store.accounts.models import User
 from store.centres.models import Centre
+from store.core.db import utcnow
 from store.messages import links
 from store.messages.outbox import queue_message
 from store.messages.rendering import render
@@ -17,7 +21,7 @@ from store.social.models import Block, Checkin, Report, SocialError, Tie, _order
 
 __all__ = [
     "strengthen_tie", "tie_pairs", "block", "unblock", "blocks_by", "blocked_pairs", "is_blocked_between", "report_person",
-    "notify_report", "record_checkin", "checkin_trend",
+    "notify_report", "checkin_period", "next_checkin_day", "checkin_this_week", "record_checkin", "checkin_trend",
 ]
 
 
@@ -130,17 +134,51 @@ def notify_report(session: Session, settings, report: Report) -> int:
     return len(centre.organisers)
 
 
+def checkin_period(moment: datetime) -> str:
+    """The week a weekly check-in answers for, as ISO year and week: ``2026-W49``.
+
+    >>> checkin_period(datetime(2026, 12, 1, 18, 0))
+    '2026-W49'
+    """
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def next_checkin_day(moment: datetime) -> date:
+    """The Monday the next week's check-in opens."""
+    day = moment.date()
+    return day + timedelta(days=7 - day.weekday())
+
+
+def checkin_this_week(session: Session, user_id: int, *, now: datetime | None = None) -> Checkin | None:
+    """A person's weekly check-in for the current week, if they have sent it."""
+    period = checkin_period(now or utcnow())
+    return session.scalar(select(Checkin).where(Checkin.user_id == user_id, Checkin.period == period))
+
+
 def record_checkin(
     session: Session, user: User, *, companionship: int, left_out: int, isolated: int,
-    follow_up_consent: bool = False, context: str = "weekly",
+    follow_up_consent: bool = False, context: str = "weekly", now: datetime | None = None,
 ) -> Checkin:
+    """Keep a check-in. A weekly one is kept once per week: sending it again (a second tab, a
+    double click) changes nothing and says so (``SocialError``)."""
+    now = now or utcnow()
     for name, value in (("companionship", companionship), ("left_out", left_out), ("isolated", isolated)):
         if value not in (1, 2, 3):
             raise SocialError("Please choose one of the three answers for each question.")
+    period = checkin_period(now) if context == "weekly" else None
+    already = ("You've already checked in this week, thank you. Your answers are kept; you can check in "
+               f"again from {next_checkin_day(now):%A} {next_checkin_day(now).day} {next_checkin_day(now):%B}.")
+    if period is not None and checkin_this_week(session, user.id, now=now) is not None:
+        raise SocialError(already)
     row = Checkin(user_id=user.id, companionship=companionship, left_out=left_out, isolated=isolated,
-                  follow_up_consent=bool(follow_up_consent), context=context)
-    session.add(row)
-    session.flush()
+                  follow_up_consent=bool(follow_up_consent), context=context, period=period, created_at=now)
+    try:
+        with session.begin_nested():  # two at once: the database keeps one
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise SocialError(already) from None
     return row
 
 

@@ -68,7 +68,7 @@ def test_questionnaire_round_trip_by_keyboard(live_server, page, maya):
     page.get_by_label("Monday morning").check()
     page.get_by_label("Saturday afternoon").check()
     page.get_by_label("Sharing a meal").check()
-    page.get_by_label("Small: three or four of us").check()
+    page.get_by_label("Smaller: four or five of us").check()
     page.get_by_label("How far will you travel, in kilometres?").fill("2")
     page.get_by_label("On foot").check()
     page.get_by_role("button", name="Save and continue").click()

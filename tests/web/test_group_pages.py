@@ -135,11 +135,22 @@ def test_feedback_after_the_meeting(client, db, settings, offered):
 def test_checkin_page_and_private_trend(client, db):
     person = make_user(db)
     login(client, person.email)
+    page = post_form(client, "/checkin/", {"companionship": "7"}).get_data(as_text=True)
+    assert "Please choose an answer" in page or "Please choose" in page
     post_form(client, "/checkin/", {"companionship": "3", "left_out": "3", "isolated": "2"})
     page = client.get("/checkin/").get_data(as_text=True)
     assert "Your trend" in page and "<td>8</td>" in page
-    page = post_form(client, "/checkin/", {"companionship": "7"}).get_data(as_text=True)
-    assert "Please choose an answer" in page or "Please choose" in page
+    assert "You've checked in this week" in page.replace("&#39;", "'") and "Save my answers" not in page
+
+
+def test_the_weekly_checkin_is_kept_once_and_says_so(client, db):
+    person = make_user(db)
+    login(client, person.email)
+    answers = {"companionship": "2", "left_out": "2", "isolated": "2"}
+    post_form(client, "/checkin/", answers)
+    page = post_form(client, "/checkin/", answers, form_path="/groups/", follow_redirects=True).get_data(as_text=True)
+    assert "already checked in this week" in page.replace("&#39;", "'")
+    assert len(db.scalars(select(Checkin).where(Checkin.user_id == person.id)).all()) == 1
 
 
 def test_delete_account_needs_the_password(client, db, offered):

@@ -3,10 +3,11 @@
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from store.groups.models import NOTE_LENGTH
 from store.social.models import CHECKIN_ANSWERS, CHECKIN_QUESTIONS
 from web.validators import HearthForm
 
-__all__ = ["ActionForm", "FeedbackForm", "ReportForm", "meet_again_field", "CHECKIN_CHOICES", "OPTIONAL_CHECKIN_CHOICES"]
+__all__ = ["NoteForm", "ActionForm", "FeedbackForm", "ReportForm", "meet_again_field", "CHECKIN_CHOICES", "OPTIONAL_CHECKIN_CHOICES"]
 
 CHECKIN_CHOICES = [(str(value), label) for value, label in CHECKIN_ANSWERS]
 OPTIONAL_CHECKIN_CHOICES = [("", "I'd rather not say")] + CHECKIN_CHOICES
@@ -35,3 +36,9 @@ class ReportForm(HearthForm):
         Length(max=4000, message="Please keep this under 4,000 characters."),
     ])
     also_block = BooleanField("Also make sure I'm never placed in a group with this person again", default=True)
+
+
+class NoteForm(HearthForm):
+    note = TextAreaField("How will they find each other?", validators=[
+        Length(max=NOTE_LENGTH, message=f"Please keep the note to {NOTE_LENGTH} characters."),
+    ])

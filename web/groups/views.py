@@ -16,15 +16,19 @@ from flask_login import current_user, login_required
 
 from store.groups import offers as group_offers
 from store.groups.feedback import can_give_feedback, save_feedback
-from store.groups.models import GroupMember, GroupStatus, SeatStatus
+from store.groups.models import NOTE_LENGTH, GroupMember, GroupStatus, SeatStatus
+from store.groups.notes import note_row
 from store.groups.offers import member_label, seat_of
+from store.groups.organising import centre_of_date, groups_of_date, set_meeting_note
+from store.groups.overview import resident_view
 from store.groups.safety import block_person as block_in_groups
 from store.groups.safety import people_not_grouped_with, report_and_maybe_block
-from store.groups.words import member_words, resident_seat_words
+from store.groups.standing import why_no_group
+from store.groups.words import member_words, organiser_group_words, waiting_words
 from store.profiles.operations import get_profile
 from store.social.operations import unblock
 from web.db import attempt, db_session, enqueue_after_commit
-from web.groups.forms import ActionForm, FeedbackForm, ReportForm, meet_again_field
+from web.groups.forms import ActionForm, FeedbackForm, NoteForm, ReportForm, meet_again_field
 
 __all__ = ["bp"]
 
@@ -62,22 +66,24 @@ def _other_seat(seat: GroupMember, other_seat_id: int) -> GroupMember:
 @bp.route("/")
 @login_required
 def index():
-    seats = group_offers.groups_for_user(db_session(), current_user.id)
-    return render_template("groups/index.html", seats=seats, describe=_describe, words=resident_seat_words)
-
-
-def _describe(seat: GroupMember) -> dict:
-    return group_offers.describe(db_session(), seat.group)
+    session = db_session()
+    views = [resident_view(session, seat) for seat in group_offers.groups_for_user(session, current_user.id)]
+    waiting = None
+    if not views:
+        reason, facts = why_no_group(session, current_user.id)
+        waiting = waiting_words(reason, **facts)
+    return render_template("groups/index.html", views=views, waiting=waiting)
 
 
 @bp.route("/<int:group_id>")
 @login_required
 def show(group_id: int):
     seat = _my_seat(group_id)
+    view = resident_view(db_session(), seat)
     return render_template(
-        "groups/show.html", seat=seat, group=seat.group, info=_describe(seat), others=_others(seat),
-        form=ActionForm(), feedback_open=can_give_feedback(db_session(), seat), GroupStatus=GroupStatus,
-        SeatStatus=SeatStatus, words=resident_seat_words(seat), member_words=member_words,
+        "groups/show.html", seat=seat, group=seat.group, view=view, info=view.info, others=_others(seat),
+        form=ActionForm(), feedback_open=view.feedback_open, GroupStatus=GroupStatus,
+        SeatStatus=SeatStatus, words=view.words, member_words=member_words,
     )
 
 
@@ -148,7 +154,7 @@ def feedback(group_id: int):
             flash("Thank you for telling us. It helps us suggest the right people next time.", "success")
             return redirect(url_for("groups.index"))
     again_fields = [form[name] for name in form._fields if name.startswith("again_")]
-    return render_template("groups/feedback.html", form=form, seat=seat, info=_describe(seat),
+    return render_template("groups/feedback.html", form=form, seat=seat, info=group_offers.describe(session, seat.group),
                            again_fields=again_fields)
 
 
@@ -214,3 +220,45 @@ def blocks():
         flash("Done: you may be placed in a group with them again.", "success")
         return redirect(url_for("groups.blocks"))
     return render_template("groups/blocks.html", people=people_not_grouped_with(session, current_user.id), form=form)
+
+
+def _note_page(occurrence_id: int, group_id: int | None):
+    """An organiser's meeting note for one group (``group_id``) or a whole date; 404 for anyone
+    who does not organise the date's centre."""
+    session = db_session()
+    centre_id = centre_of_date(session, occurrence_id)
+    if centre_id is None or not current_user.is_organiser or not current_user.organises(centre_id):
+        abort(404)
+    groups = groups_of_date(session, occurrence_id)
+    if group_id is not None:
+        groups = [g for g in groups if g.id == group_id]
+        if not groups:
+            abort(404)
+    row = note_row(session, occurrence_id, group_id)
+    form = NoteForm(data={"note": row.text if row else ""})
+    if form.validate_on_submit():
+        with attempt() as done:
+            set_meeting_note(session, _settings(), current_user, occurrence_id=occurrence_id, group_id=group_id,
+                             text=form.note.data)
+        if not done:
+            form.note.errors.append(done.message)
+        else:
+            flash("Saved. Members see the note on their group page, and we've sent it to them."
+                  if (form.note.data or "").strip() else "The note is removed.", "success")
+            return redirect(request.path)
+    return render_template("groups/note.html", form=form, groups=groups, group_id=group_id,
+                           occurrence_id=occurrence_id, describe=lambda g: group_offers.describe(session, g),
+                           group_words=organiser_group_words, limit=NOTE_LENGTH,
+                           date_note=note_row(session, occurrence_id, None) if group_id is not None else None)
+
+
+@bp.route("/dates/<int:occurrence_id>/note", methods=["GET", "POST"])
+@login_required
+def date_note(occurrence_id: int):
+    return _note_page(occurrence_id, None)
+
+
+@bp.route("/dates/<int:occurrence_id>/groups/<int:group_id>/note", methods=["GET", "POST"])
+@login_required
+def group_note(occurrence_id: int, group_id: int):
+    return _note_page(occurrence_id, group_id)

@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from store.conversations.access import centres_for_resident, thread_of_message
 from store.conversations.inbox import open_count
-from store.groups.offers import describe, groups_for_user
-from store.groups.words import resident_seat_words as seat_words
+from store.groups.overview import home_groups
 from store.messages.outbox import messages_for, read_message
 from store.messages.reading import unread_count, unread_words
 from store.profiles.operations import get_profile
+from store.profiles.taxonomy import group_size_words
 from store.recommendations.operations import recommendations_for
 from web.db import db_session
 from web.messages.forms import ButtonForm
@@ -70,15 +70,16 @@ def navigation():
 @bp.route("/")
 def home():
     if not current_user.is_authenticated:
-        return render_template("main/welcome.html")
+        return render_template("main/welcome.html", group_sizes=group_size_words())
     session = db_session()
     profile = get_profile(session, current_user.id)
+    is_resident = current_user.role.value == "resident"
     return render_template(
         "main/home.html",
-        needs_profile=current_user.role.value == "resident" and (profile is None or not profile.has_home),
+        is_resident=is_resident,
+        needs_profile=is_resident and (profile is None or not profile.has_home),
         recommendations=recommendations_for(session, current_user.id),
-        group_seats=[(seat, describe(session, seat.group), seat_words(seat))
-                     for seat in groups_for_user(session, current_user.id, include_past=False)],
+        group_views=home_groups(session, current_user.id),
     )
 
 

@@ -1,0 +1,58 @@
+"""Why this group, for the person reading: only the interests they picked that others in the group
+share, and how far the meeting place is from them; never a score, never someone else's interest."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.reasons import reader_reason
+from store.events.models import Occurrence
+from store.groups.models import ACTIVE_SEATS, Group, GroupStatus, SeatStatus
+from store.places.points import distance_km
+from store.profiles.blocks import ProfileBlocks
+from store.profiles.models import Profile
+from store.profiles.taxonomy import interest_label
+
+__all__ = ["reason_for", "group_compatibility"]
+
+
+def _companions(group: Group, user_id: int) -> list[int]:
+    """Whom the reader is being grouped with: those still invited or coming (after the meeting,
+    those who said yes; for a group that did not go ahead, everyone it was offered to)."""
+    wanted = (SeatStatus.ACCEPTED,) if group.accepted and group.status == GroupStatus.MET else ACTIVE_SEATS
+    ids = [s.user_id for s in group.seats if s.status in wanted and s.user_id != user_id]
+    return ids or [s.user_id for s in group.seats if s.user_id != user_id and s.status != SeatStatus.DECLINED]
+
+
+def reason_for(session: Session, group: Group, user_id: int) -> str:
+    """The reason ``user_id`` reads for ``group`` (on the group page, the home page, the offer)."""
+    others = _companions(group, user_id)
+    profiles = {p.user_id: p for p in session.scalars(select(Profile).where(Profile.user_id.in_([user_id, *others])))}
+    mine = profiles.get(user_id)
+    occurrence = session.get(Occurrence, group.occurrence_id)
+    event = occurrence.event
+    point = event.point
+    trip = None
+    if mine is not None and mine.has_home and point is not None:
+        trip = distance_km((mine.home_lat, mine.home_lon), point)
+    return reader_reason(
+        list(mine.interests or []) if mine else [],
+        [list(profiles[u].interests or []) for u in others if u in profiles],
+        label=lambda key: interest_label(key).lower(), venue=event.place_name, trip_km=trip,
+    )
+
+
+def group_compatibility(blocks: ProfileBlocks, user_ids: list[int]) -> float:
+    """How well a group's interests match: the mean cosine over its pairs of members, 0 to 1
+    (pairs where someone gave no interests count as no match). The compatibility floor
+    (setting ``group_floor``) is measured on this."""
+    if len(user_ids) < 2:
+        return 0.0
+    X = blocks.interests(list(user_ids))
+    norms = np.linalg.norm(X, axis=1)
+    U = np.divide(X, norms[:, None], out=np.zeros_like(X, dtype=float), where=norms[:, None] > 0)
+    S = U @ U.T
+    n = len(user_ids)
+    return float((S.sum() - np.trace(S)) / (n * (n - 1)))
