@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
-    Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -16,42 +12,34 @@ from flask import (
     url_for,
 )
 from flask import session as browser
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from store.accounts import changes
 from store.accounts import operations as accounts
 from store.accounts.confirming import resend_confirmation
 from store.accounts.models import TokenPurpose, User
-from store.accounts.sessions import count_sessions
 from store.centres import organisers
-from store.leaving.export import export_filename, export_zip
-from store.leaving.operations import delete_account as leave
 from store.messages.models import Message
 from store.messages.outbox import read_message
+from web.auth import account  # noqa: F401  (the account page's routes)
+from web.auth.blueprint import bp
 from web.auth.forms import (
-    AccountButtonForm,
     ConfirmForm,
-    DeleteAccountForm,
-    EmailChangeForm,
     InviteAcceptForm,
     LoginForm,
     LogOutEverywhereForm,
-    NameForm,
     NextForm,
-    PasswordChangeForm,
     RegisterForm,
     ResendConfirmationForm,
     ResetForm,
     ResetRequestForm,
 )
-from web.db import attempt, db_session, enqueue_after_commit
+from web.db import attempt, db_session
 from web.extensions import limiter, login_limit, login_manager, register_limit
 from web.sessions import load_signed_in, log_in, log_out, log_out_everywhere
 
 __all__ = ["bp"]
 
-bp = Blueprint("auth", __name__, template_folder="templates")
+# the account page's routes are in web/auth/account.py, on the same blueprint
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see that page."
@@ -175,23 +163,6 @@ def _check_email_page(email: str, message: Message | None, *, again: bool = Fals
     return render_template("auth/check_email.html", email=email, again=again, development=False)
 
 
-_URL = re.compile(r"https?://[^\s<>\"']+")
-
-
-def _with_links(body: str) -> list[tuple[str, str | None]]:
-    """The body in pieces, each Hearth link with a path on this server (whatever port it runs on)."""
-    base = _settings().base_url.rstrip("/")
-    pieces: list[tuple[str, str | None]] = []
-    position = 0
-    for match in _URL.finditer(body):
-        url = match.group(0).rstrip(".,)")
-        pieces.append((body[position:match.start()], None))
-        pieces.append((url, url[len(base):] or "/" if url.startswith(base + "/") or url == base else None))
-        position = match.start() + len(url)
-    pieces.append((body[position:], None))
-    return pieces
-
-
 @bp.route("/dev/messages/<int:message_id>")
 def dev_message(message_id: int):
     """In development only: a message this browser just caused (a confirmation link), to open."""
@@ -201,8 +172,7 @@ def dev_message(message_id: int):
     message = read_message(db_session(), owner, message_id) if owner is not None else None
     if message is None:
         abort(404)
-    return render_template("auth/dev_message.html", message=message, pieces=_with_links(message.body),
-                           outbox=str(_settings().outbox_path))
+    return render_template("auth/dev_message.html", message=message, outbox=str(_settings().outbox_path))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -276,147 +246,3 @@ def accept_invite(token: str):
             flash(f"Welcome: you're now an organiser of {invitation.centre.name}.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/invite.html", form=form, invitation=invitation)
-
-
-def _per_account() -> str:
-    """Rate limits on the account page count per person (a stolen session can't guess the
-    password from many addresses), or per address for anyone not logged in."""
-    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
-def _account_page(**forms):
-    """The account page, with the forms given (bound, showing their errors) and fresh ones for the rest."""
-    session = db_session()
-    blank = {
-        "name_form": lambda: NameForm(formdata=None, display_name=current_user.display_name),
-        "email_form": lambda: EmailChangeForm(formdata=None),
-        "password_form": lambda: PasswordChangeForm(formdata=None),
-    }
-    for key, make in blank.items():
-        forms.setdefault(key, make())
-    return render_template(
-        "auth/account.html", devices=count_sessions(session, current_user.id),
-        everywhere_form=LogOutEverywhereForm(), button_form=AccountButtonForm(),
-        pending_email=changes.pending_email_change(session, current_user.id), **forms,
-    )
-
-
-@bp.route("/account")
-@login_required
-def account():
-    return _account_page()
-
-
-@bp.route("/account/name", methods=["POST"])
-@login_required
-def change_name():
-    form = NameForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            changes.change_name(db_session(), current_user._get_current_object(), form.display_name.data)
-        if done:
-            flash(f"Thank you: we'll call you {current_user.display_name} from now on.", "success")
-            return redirect(url_for("auth.account"))
-        form.display_name.errors.append(done.message)
-    return _account_page(name_form=form)
-
-
-@bp.route("/account/email", methods=["POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=_per_account)
-@login_required
-def change_email():
-    form = EmailChangeForm()
-    if form.validate_on_submit():
-        with attempt() as done:
-            address = changes.request_email_change(db_session(), _settings(), current_user._get_current_object(),
-                                                   new_email=form.new_email.data, password=form.email_password.data)
-        if done:
-            flash(f"We've sent a link to {address}. Please open it to start using that address; until then, "
-                  f"you log in with {current_user.email} as before.", "success")
-            return redirect(url_for("auth.account"))
-        field = form.email_password if isinstance(done.error, changes.WrongPassword) else form.new_email
-        field.errors.append(done.message)
-    return _account_page(email_form=form)
-
-
-@bp.route("/account/email/cancel", methods=["POST"])
-@login_required
-def cancel_email_change():
-    if not AccountButtonForm().validate_on_submit():
-        abort(400)
-    if changes.cancel_email_change(db_session(), current_user._get_current_object()):
-        flash(f"Done: your email stays {current_user.email}, and the link we sent no longer works.", "success")
-    return redirect(url_for("auth.account"))
-
-
-@bp.route("/account/email/<token>", methods=["GET", "POST"])
-def confirm_email_change(token: str):
-    """The link sent to a new address: a button spends it (so link previews cannot)."""
-    form = ConfirmForm()
-    session = db_session()
-    if form.validate_on_submit():
-        with attempt() as done:
-            user = changes.confirm_email_change(session, _settings(), token)
-        if not done:
-            flash(done.message, "error")
-            return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
-        if current_user.is_authenticated and current_user.id == user.id:
-            flash(f"Thank you: your email is now {user.email}. Log in with it from now on.", "success")
-            return redirect(url_for("auth.account"))
-        flash(f"Thank you: your email is now {user.email}. Please log in with it.", "success")
-        return redirect(url_for("auth.login"))
-    record = accounts.check_token(session, token, TokenPurpose.CHANGE_EMAIL)
-    return render_template("auth/email_confirm.html", form=form, new_email=record.new_email if record else None)
-
-
-@bp.route("/account/password", methods=["POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=_per_account)
-@login_required
-def change_password():
-    form = PasswordChangeForm()
-    form.owner = current_user
-    if form.validate_on_submit():
-        with attempt() as done:
-            ended = changes.change_password(db_session(), _settings(), current_user._get_current_object(),
-                                            current=form.current_password.data, new=form.new_password.data,
-                                            keep_key=current_user.login_key)
-        if done:
-            others = {0: "", 1: " The other device you were logged in on has been logged out."}.get(
-                ended, f" The {ended} other devices you were logged in on have been logged out.")
-            flash("Your new password is set, and you're still logged in here." + others, "success")
-            return redirect(url_for("auth.account"))
-        field = form.current_password if isinstance(done.error, changes.WrongPassword) else form.new_password
-        field.errors.append(done.message)
-    return _account_page(password_form=form)
-
-
-@bp.route("/account/export", methods=["POST"])
-@limiter.limit("20 per hour", methods=["POST"], key_func=_per_account)
-@login_required
-def export():
-    """Everything Hearth holds about the person asking (and only them), as one zip."""
-    if not AccountButtonForm().validate_on_submit():
-        abort(400)
-    content = export_zip(db_session(), current_user._get_current_object())
-    response = Response(content, mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{export_filename(current_user)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.route("/account/delete", methods=["GET", "POST"])
-@login_required
-def delete_account():
-
-    form = DeleteAccountForm()
-    if form.validate_on_submit():
-        session = db_session()
-        if accounts.authenticate(session, current_user.email, form.password.data) is None:
-            form.password.errors.append("That password isn't right. Please try again.")
-        else:
-            for occurrence_id in leave(session, _settings(), current_user._get_current_object()):
-                enqueue_after_commit("run_match", occurrence_id)
-            log_out()
-            flash("Your account and everything in it have been deleted. Thank you for being part of Hearth.", "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/delete.html", form=form)
