@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from store.accounts.changes import pending_email_change
 from store.accounts.models import User
 from store.accounts.sessions import count_sessions
+from store.conversations.models import Thread
 from store.events.calendars import has_feed
 from store.events.models import SignupStatus
 from store.events.signups import signups_for_user
@@ -28,6 +29,7 @@ from store.groups.offers import describe, member_label
 from store.groups.safety import people_not_grouped_with
 from store.groups.words import member_words, resident_seat_words
 from store.messages.outbox import messages_for
+from store.messages.preferences import FREQUENCY_WORDS, TOPICS, preferences_for
 from store.profiles import taxonomy as tx
 from store.profiles.models import Profile
 from store.recommendations.operations import recommendations_for
@@ -273,9 +275,27 @@ def recommendations_part(session: Session, user: User) -> Part:
     return Part("recommendations", "Events suggested for you", rows, ("event", "when", "why"), rows)
 
 
+def message_choices_part(session: Session, user: User) -> Part:
+    """Which messages you chose to get, and how often (as your account page shows them)."""
+    chosen = preferences_for(session, user.id)
+    rows = [{"messages": topic.label, "how_often": FREQUENCY_WORDS.get(chosen.get(topic.key, ""), chosen.get(topic.key))}
+            for topic in TOPICS]
+    return Part("message_choices", "Which messages you get, and how often", rows, ("messages", "how_often"), rows)
+
+
+def conversations_part(session: Session, user: User) -> Part:
+    """What you wrote to your centres and what they answered (organisers appear as the centre)."""
+    threads = session.scalars(select(Thread).where(Thread.resident_id == user.id).order_by(Thread.id)).all()
+    rows = [{"centre": thread.centre.name, "subject": thread.subject, "at": _when(post.created_at),
+             "from": thread.centre.name if post.from_centre else "you", "text": post.body}
+            for thread in threads for post in thread.posts]
+    return Part("conversations", "What you wrote to your centres, and their answers", rows,
+                ("centre", "subject", "at", "from", "text"), rows)
+
+
 #: Every part, in the order the download's README lists them.
 PARTS = (account_part, profile_part, availability_part, signups_part, groups_part, feedback_part, checkins_part,
-         messages_part, blocks_part, reports_part, recommendations_part)
+         messages_part, message_choices_part, conversations_part, blocks_part, reports_part, recommendations_part)
 
 
 def gather(session: Session, user: User) -> list[Part]:

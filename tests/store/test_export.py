@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from store.accounts.changes import request_email_change
 from store.accounts.models import Role
+from store.conversations.writing import centre_reply, start_thread
 from store.core.db import utcnow
 from store.events.signups import sign_up
 from store.groups.matching import run_matching
@@ -22,6 +23,7 @@ from store.groups.offers import respond
 from store.leaving.export import export_filename, export_zip
 from store.leaving.export_parts import PARTS
 from store.messages.outbox import queue_message
+from store.messages.preferences import set_preferences
 from store.places.geocoding import Place
 from store.profiles.homes import confirm_home
 from store.profiles.models import Profile
@@ -69,6 +71,9 @@ def world(db, settings):
     queue_message(db, to_email=MY_EMAIL, user_id=me.id, subject="A note for you", body="See you on Friday")
     queue_message(db, to_email=SHOWN_EMAIL, user_id=shown.id, subject="Private to Wilhelmina", body="Hers alone")
     request_email_change(db, settings, me, new_email="zephyrine.new@example.org", password=PASSWORD)
+    thread = start_thread(db, settings, me, centre.id, subject="Lifts to the supper", body="Is there parking?")
+    centre_reply(db, settings, organiser, thread.id, body="Yes, behind the hall.")
+    set_preferences(db, me.id, {"feedback": "daily"})
     db.flush()
     return me, shown, hidden, others, group
 
@@ -101,7 +106,7 @@ def test_it_holds_the_persons_own_data_from_every_feature(db, settings, world):
     assert {r["day"] + " " + r["time_of_day"] for r in csv.DictReader(io.StringIO(files["availability.csv"]))} \
         == {"Tuesday evening", "Saturday morning"}
     signups = list(csv.DictReader(io.StringIO(files["signups.csv"])))
-    assert [s["event"] for s in signups] == ["Friday supper"] and signups[0]["status"] == "Has a seat"
+    assert [s["event"] for s in signups] == ["Friday supper"] and signups[0]["status"] == "you have a seat"
     groups = json.loads(files["groups.json"])
     assert groups[0]["group"] == group.id and groups[0]["your_answer"] == "accepted"
     names = {o["name"] for o in groups[0]["others"]}
@@ -117,6 +122,12 @@ def test_it_holds_the_persons_own_data_from_every_feature(db, settings, world):
     assert [b["person"] for b in blocks] == ["A neighbour"] and "Friday supper" in blocks[0]["where_you_met"]
     reports = json.loads(files["reports.json"])
     assert [r["you_wrote"] for r in reports] == ["Talked over everyone, all evening"]
+    talk = json.loads(files["conversations.json"])
+    assert [(p["from"], p["text"]) for p in talk] == [("you", "Is there parking?"),
+                                                      ("Hyde Park Hall", "Yes, behind the hall.")]
+    assert "organiser.x" not in files["conversations.json"]
+    choices = {c["messages"]: c["how_often"] for c in json.loads(files["message_choices.json"])}
+    assert choices["Feedback requests"] == "In one daily summary"
 
 
 def test_nothing_about_anyone_else_beyond_what_the_pages_show(db, settings, world):
