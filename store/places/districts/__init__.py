@@ -17,7 +17,7 @@ _HERE = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=1)
 def bundled_districts() -> dict[str, tuple[float, float]]:
-    """``{"LS6": (53.81928, -1.56704), ...}`` for every district that ships with Hearth."""
+    """``{"LS6": (53.82014, -1.57066), ...}`` for every district that ships with Hearth."""
     found: dict[str, tuple[float, float]] = {}
     for path in sorted(_HERE.glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
