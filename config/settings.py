@@ -69,6 +69,21 @@ def _whole(low: int, high: int, unit: str = "") -> Callable[[str], int]:
     return parse
 
 
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    """A number of seconds from ``low`` to ``high`` inclusive (decimals allowed)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(str(value).strip())
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a number of seconds from {low:g} to {high:g}, got {value!r}") from None
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ValueError(f"expected a number of seconds from {low:g} to {high:g}, got {number:g}")
+        return number
+
+    return parse
+
+
 _port = _whole(1, 65535)
 
 
@@ -239,6 +254,12 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("job_lease_seconds", "HEARTH_JOB_LEASE_SECONDS", 60, _whole(2, 3600, "seconds"),
           "how long a background job may go unheard before it counts as interrupted and is queued "
           "again, 2 to 3600 seconds (its heartbeat renews it several times a lease)"),
+    _Spec("match_exact_seconds", "HEARTH_MATCH_EXACT_SECONDS", 0.5, _seconds(0, 10),
+          "time per date and region for proving the groups found optimal (the exact path), 0 to 10 seconds; "
+          "0 keeps the search alone"),
+    _Spec("match_exact_up_to", "HEARTH_MATCH_EXACT_UP_TO", 24, _whole(0, 200, "people"),
+          "the exact path runs only for dates and regions with at most this many candidates, 0 to 200 "
+          "(0 never); larger ones use the search alone"),
 )
 
 #: (environment variable, default, meaning) for each setting, for documentation.
@@ -275,6 +296,8 @@ class Settings:
     demo_town: str
     log_level: str
     job_lease_seconds: int
+    match_exact_seconds: float
+    match_exact_up_to: int
 
     @property
     def is_production(self) -> bool:

@@ -32,7 +32,7 @@ from store.groups.offers import offer_group
 from store.profiles.blocks import profile_blocks
 from store.social.operations import blocked_pairs, tie_pairs
 
-__all__ = ["FANOUT_SIZE", "plan_regions", "run_matching"]
+__all__ = ["FANOUT_SIZE", "exact_options", "plan_regions", "run_matching"]
 
 #: Above this many candidates, a run is shared out by region (one task per region at scale).
 FANOUT_SIZE = 600
@@ -77,7 +77,9 @@ def run_matching(
 
     Large candidate sets are matched region by region (compact regions of at most
     ``region_size``); ``region`` (one of ``plan_regions``'s) restricts the run to that region's
-    people, as a fanned-out task does, checking only that they may still be offered a group. Safe to run twice: people already holding an offer or a seat are not candidates again,
+    people, as a fanned-out task does, checking only that they may still be offered a group. Small regions
+    also get the exact path for ``settings.match_exact_seconds`` (see :func:`exact_options`);
+    ``proven_optimal`` counts the regions whose groups it proved best. Safe to run twice: people already holding an offer or a seat are not candidates again,
     so a second run for the same occurrence creates nothing new. Returns counts for the run record.
     """
     now = now or utcnow()
@@ -89,14 +91,15 @@ def run_matching(
     else:
         regions = _regions(eligible(session, occurrence, now, seed), region_size)
     counts = {"candidates": sum(len(r) for r in regions), "groups": 0, "offered": 0, "unplaced": 0,
-              "regions": len(regions)}
+              "regions": len(regions), "proven_optimal": 0}
     objectives = []
     for region in regions:
-        placed, groups, objective = _match_region(session, settings, occurrence, region, run_id=run_id,
+        placed, groups, objective, proven = _match_region(session, settings, occurrence, region, run_id=run_id,
                                                   mode=mode, size=size, seed=seed, now=now, progress=progress)
         counts["groups"] += groups
         counts["offered"] += placed
         counts["unplaced"] += len(region) - placed
+        counts["proven_optimal"] += proven
         if objective is not None:
             objectives.append((objective, len(region)))
     if objectives:
@@ -104,10 +107,20 @@ def run_matching(
     return counts
 
 
+def exact_options(settings: Settings, candidates: int) -> dict:
+    """How much of the exact path a date's region gets: ``HEARTH_MATCH_EXACT_SECONDS`` each, and
+    only up to ``HEARTH_MATCH_EXACT_UP_TO`` candidates (the size the exact path proves quickly,
+    see ``bench.groups_exact_size``), so planning a whole city stays near the search's speed."""
+    seconds = float(settings.match_exact_seconds)
+    if seconds <= 0 or candidates > settings.match_exact_up_to:
+        return {"exact": False}
+    return {"exact": "auto", "exact_time_limit": seconds}
+
+
 def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, seed, now, progress):
 
     if len(cands) < size[0]:
-        return 0, 0, None
+        return 0, 0, None, False
     blocks = profile_blocks(session, [c.user_id for c in cands])
     members = matcher_members(cands, blocks)
     ids = set(members.ids)
@@ -116,7 +129,7 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
     grouping = form_groups(
         members, size=size, mode=mode, ties=tie_pairs(session, ids), blocks=blocked_pairs(session),
         past_groups=past_groups(session, ids, now - timedelta(days=120)), venues=venue, seed=seed,
-        progress=progress,
+        progress=progress, **exact_options(settings, len(members)),
     )
     placed = formed = 0
     for found in grouping.groups:
@@ -139,7 +152,7 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         offer_group(session, settings, group)
         placed += len(held)
         formed += 1
-    return placed, formed, float(grouping.objective.mean)
+    return placed, formed, float(grouping.objective.mean), bool(grouping.proven_optimal)
 
 
 def _hold_seats(session, settings, occurrence, group, user_ids, now) -> list[int]:
