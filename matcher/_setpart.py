@@ -34,8 +34,9 @@ from matcher._columns import Columns
 
 __all__ = ["Solved", "solve_partition"]
 
-#: Tolerances: HiGHS's relative MIP gap, and the slack on reduced costs and bounds.
-REL_GAP = 1e-9
+#: Tolerances, absolute on the (tiered) objective: HiGHS's MIP gap (its relative gap is 0, as
+#: the tier weights make the objective large), and the slack on reduced costs and bounds.
+ABS_GAP = 1e-7
 TOL = 1e-7
 #: Columns added per pricing round.
 PRICE_BATCH = 300
@@ -122,18 +123,18 @@ def solve_partition(cols: Columns, coef: np.ndarray, incumbent: list, *, everyon
             break
         top = entering[np.argsort(-rc[entering])[:PRICE_BATCH]]
         active[top] = True
-    if z_lp <= z_inc + TOL * max(1.0, abs(z_inc)):
+    if z_lp <= z_inc + TOL:
         return Solved(groups(inc), True, z_lp, "proven optimal by the LP bound")
     if np.all((x < TOL) | (x > 1 - TOL)):
         chosen = idx[x > 0.5]
         return Solved(groups(chosen), True, z_lp, "proven optimal: the LP optimum is a grouping")
-    keep = np.flatnonzero(rc >= z_inc - z_lp - TOL * max(1.0, abs(z_lp)))
+    keep = np.flatnonzero(rc >= z_inc - z_lp - TOL)
     left = deadline - time.perf_counter()
     if left <= 0.005:
         return Solved(groups(inc), False, z_lp, "time limit reached before the MILP")
     A = cols.matrix(keep)
     cons = LinearConstraint(A, np.ones(n) if everyone else np.zeros(n), np.ones(n))
-    options = {"time_limit": left, "mip_rel_gap": REL_GAP, "presolve": False, **HIGHS_EXTRA}
+    options = {"time_limit": left, "mip_rel_gap": 0.0, "mip_abs_gap": ABS_GAP, "presolve": False, **HIGHS_EXTRA}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         res = milp(-coef[keep], integrality=np.ones(len(keep)), bounds=Bounds(0, 1), constraints=[cons],
