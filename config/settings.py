@@ -257,7 +257,7 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("match_exact_seconds", "HEARTH_MATCH_EXACT_SECONDS", 0.5, _seconds(0, 10),
           "time per date and region for proving the groups found optimal (the exact path), 0 to 10 seconds; "
           "0 keeps the search alone"),
-    _Spec("match_exact_up_to", "HEARTH_MATCH_EXACT_UP_TO", 24, _whole(0, 200, "people"),
+    _Spec("match_exact_up_to", "HEARTH_MATCH_EXACT_UP_TO", 20, _whole(0, 200, "people"),
           "the exact path runs only for dates and regions with at most this many candidates, 0 to 200 "
           "(0 never); larger ones use the search alone"),
 )

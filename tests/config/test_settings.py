@@ -153,7 +153,7 @@ def test_readme_settings_table_matches_the_settings():
 
 def test_the_exact_matching_settings_have_ranges():
     settings = load_settings(environ={})
-    assert (settings.match_exact_seconds, settings.match_exact_up_to) == (0.5, 24)
+    assert (settings.match_exact_seconds, settings.match_exact_up_to) == (0.5, 20)
     edge = load_settings(environ={"HEARTH_MATCH_EXACT_SECONDS": "10", "HEARTH_MATCH_EXACT_UP_TO": "0"})
     assert (edge.match_exact_seconds, edge.match_exact_up_to) == (10.0, 0)
     for env, value in (("HEARTH_MATCH_EXACT_SECONDS", "-1"), ("HEARTH_MATCH_EXACT_SECONDS", "nan"),
