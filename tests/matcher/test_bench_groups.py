@@ -32,7 +32,9 @@ def test_quality_bench_runs_and_hearth_is_optimal_on_toy_instances():
 
 def test_exact_size_bench_runs():
     rows = groups_exact_size.run(sizes=(8, 10), seeds=1, limit=2.0)
-    assert [r["n"] for r in rows] == [8, 10] and all(r["proven"] == r["instances"] for r in rows)
+    assert [(r["kind"], r["n"]) for r in rows] == [("open", 8), ("open", 10), ("store", 8), ("store", 10)]
+    assert all(r["proven"] == r["instances"] for r in rows)
+    assert groups_exact_size.proven_up_to(rows, "open") == 10
 
 
 def test_scale_bench_runs_in_process():
