@@ -42,6 +42,7 @@ test-long: setup
 bench: setup chromium
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.groups_quality
+	$(BIN)/python -m bench.groups_exact_size
 	$(BIN)/python -m bench.groups_scale
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.graph_render

@@ -69,6 +69,21 @@ def _whole(low: int, high: int, unit: str = "") -> Callable[[str], int]:
     return parse
 
 
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    """A number of seconds from ``low`` to ``high`` inclusive (decimals allowed)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(str(value).strip())
+        except (TypeError, ValueError):
+            raise ValueError(f"expected a number of seconds from {low:g} to {high:g}, got {value!r}") from None
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ValueError(f"expected a number of seconds from {low:g} to {high:g}, got {number:g}")
+        return number
+
+    return parse
+
+
 _port = _whole(1, 65535)
 
 
@@ -207,7 +222,8 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("ratelimit_storage_url", "HEARTH_RATELIMIT_STORAGE_URL", "memory://", _storage_url,
           "where login and sign-up rate limits are counted: `memory://` or a `redis://` URL"),
     _Spec("login_rate_limit", "HEARTH_LOGIN_RATE_LIMIT", "10 per minute;50 per hour", _rate_limits,
-          "attempts allowed per address at the log-in and password-reset forms (each from 1 to 100000)"),
+          "attempts allowed per address at the log-in and password-reset forms, and per account at the account "
+          "page's email and password forms (each from 1 to 100000)"),
     _Spec("register_rate_limit", "HEARTH_REGISTER_RATE_LIMIT", "5 per minute;30 per hour", _rate_limits,
           "new accounts allowed per address (each from 1 to 100000)"),
     _Spec("base_url", "HEARTH_BASE_URL", "http://127.0.0.1:5000", _base_url,
@@ -242,6 +258,12 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("group_floor", "HEARTH_GROUP_FLOOR", 15, _whole(0, 100, "percent"),
           "the compatibility floor: no group is offered whose members' interests match less than this "
           "on average (0 to 100 percent; 0 offers every group); those left out get events recommended"),
+    _Spec("match_exact_seconds", "HEARTH_MATCH_EXACT_SECONDS", 0.5, _seconds(0, 10),
+          "time per date and region for proving the groups found optimal (the exact path), 0 to 10 seconds; "
+          "0 keeps the search alone"),
+    _Spec("match_exact_up_to", "HEARTH_MATCH_EXACT_UP_TO", 20, _whole(0, 200, "people"),
+          "the exact path runs only for dates and regions with at most this many candidates, 0 to 200 "
+          "(0 never); larger ones use the search alone"),
 )
 
 #: (environment variable, default, meaning) for each setting, for documentation.
@@ -279,6 +301,8 @@ class Settings:
     log_level: str
     job_lease_seconds: int
     group_floor: int
+    match_exact_seconds: float
+    match_exact_up_to: int
 
     @property
     def is_production(self) -> bool:

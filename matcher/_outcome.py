@@ -44,12 +44,21 @@ class Grouping:
     """The groups for a slot (best first), who was left unplaced, and the objective.
 
     ``labels[i]`` is the index in ``groups`` of member row ``i`` (``-1`` = unplaced).
+    ``proven_optimal`` says the exact path proved no grouping better (in the search's order:
+    most placed, then most placed of those never placed before, then the objective's mean);
+    ``bound`` is then an upper bound on ``objective.mean`` for the best grouping (``None`` when
+    the exact path did not run or gave none) and ``gap`` is ``(bound - mean) / |bound|``.
+    ``exact_status`` says in words what the exact path did.
     """
 
     groups: tuple
     unplaced: tuple
     objective: Objective
     labels: np.ndarray = field(repr=False)
+    proven_optimal: bool = False
+    bound: float | None = None
+    gap: float | None = None
+    exact_status: str = "not tried"
 
     def as_dict(self) -> dict:
         """The JSON-able form used by the command line.

@@ -14,14 +14,21 @@ The search: the city is cut into compact regions (recursive coordinate bisection
 and a local search of moves and swaps with exact incremental gains (several restarts and random
 kicks when the region is small); then a second, rotated tiling over the groups found repairs
 the borders between regions and places leftovers. The result is deterministic for a seed.
+
+The exact path (``exact``, :mod:`matcher._exact`): on slots small enough, every feasible group
+is enumerated and the set-partitioning model is solved by HiGHS under a time limit, with the
+search's grouping as the incumbent and the fallback; the result says ``proven_optimal``, and
+gives a ``bound`` and a ``gap``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable, Iterable
 
 import numpy as np
 
+from matcher._exact import EXACT_MODES, exact_labels, wants_exact
 from matcher._outcome import Group, Grouping, build_grouping, groups_of
 from matcher._regions import bisect_regions
 from matcher._rules import BIG, Rules, centroid
@@ -126,6 +133,8 @@ def form_groups(
     seed: int = 0,
     region_size: int = 500,
     progress: Callable | None = None,
+    exact: bool | str = "auto",
+    exact_time_limit: float = 1.0,
 ) -> Grouping:
     """Partition the members of one slot into groups maximising mean satisfaction.
 
@@ -158,11 +167,20 @@ def form_groups(
         tiles of half that size.
     progress : callable, optional
         ``progress(items, total, label)`` wrapping long loops (e.g. :func:`matcher.csvio.progress`).
+    exact : {"auto", True, False}
+        After the search, try to prove its grouping optimal (or beat it) by set partitioning over
+        every feasible group, solved by HiGHS (:mod:`matcher._exact`). ``"auto"`` (default) tries
+        slots of at most ``matcher._exact.AUTO_MEMBERS`` members while the possible groups stay
+        few enough to enumerate; ``True`` tries any slot (up to a larger number of groups);
+        ``False`` keeps the search alone. The search's grouping is the fallback and the incumbent.
+    exact_time_limit : float
+        Seconds allowed for the exact path (enumeration and solver) after the search (default 1).
 
     Returns
     -------
     Grouping
-        Groups (best first), unplaced member ids, and the objective.
+        Groups (best first), unplaced member ids, the objective, and ``proven_optimal``,
+        ``bound`` and ``gap`` from the exact path.
 
     Examples
     --------
@@ -176,12 +194,18 @@ def form_groups(
     'You all enjoy walking; the farthest trip is 0.0 km.'
     >>> result.objective.as_dict()
     {'mean': 1.0, 'worst_tenth': 1.0, 'unplaced': 0}
+    >>> result.proven_optimal, result.bound, result.gap
+    (True, 1.0, 0.0)
     """
     lo, hi = (int(size[0]), int(size[1]))
     if not 2 <= lo <= hi:
         raise ValueError(f"size must satisfy 2 <= smallest <= largest, not {size!r}")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    if exact not in EXACT_MODES or isinstance(exact, (int, float)) and not isinstance(exact, bool):
+        raise ValueError(f"exact must be 'auto', True or False, not {exact!r}")
+    if not float(exact_time_limit) >= 0:
+        raise ValueError(f"exact_time_limit must be a number of seconds, 0 or more, not {exact_time_limit!r}")
     report = progress or _quiet
     history = make_history(members, ties=ties, blocks=blocks, past_groups=past_groups)
     social = social_pairs(members, history, mode=mode, familiarity_weight=familiarity_weight)
@@ -197,10 +221,28 @@ def form_groups(
         next_label += int(lab.max()) + 1 if placed.any() else 0
     if len(regions) > 1:
         labels = _second_pass(problem, labels, region_size, report)
-    return _result(problem, labels)
+    budget = wants_exact(exact, n)
+    if not budget or n == 0 or float(exact_time_limit) <= 0:
+        return _result(problem, labels)
+    rows = np.arange(n)
+    _, W, rules = problem.weights(rows)
+    found = exact_labels(W, lo, hi, rules, ~members.placed_before, labels,
+                         time_limit=float(exact_time_limit), max_columns=budget)
+    return _result(problem, found.labels, found)
 
 
-def _result(problem: _Problem, labels: np.ndarray) -> Grouping:
+def _result(problem: _Problem, labels: np.ndarray, found=None) -> Grouping:
     history = problem.history
-    return build_grouping(problem.members, labels, lam=problem.lam, social=problem.social,
-                          past=(history.past_i, history.past_j), venues=problem.venues)
+    out = build_grouping(problem.members, labels, lam=problem.lam, social=problem.social,
+                         past=(history.past_i, history.past_j), venues=problem.venues)
+    if found is None:
+        return out
+    n = problem.n
+    mean = float(out.objective.mean)
+    bound = None if found.bound is None else found.bound / n
+    gap = None
+    if found.proven:
+        bound, gap = mean, 0.0
+    elif bound is not None:
+        gap = max(bound - mean, 0.0) / max(abs(bound), 1e-12)
+    return dataclasses.replace(out, proven_optimal=found.proven, bound=bound, gap=gap, exact_status=found.status)

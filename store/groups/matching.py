@@ -33,7 +33,7 @@ from store.groups.reasons import group_compatibility
 from store.profiles.blocks import profile_blocks
 from store.social.operations import blocked_pairs, tie_pairs
 
-__all__ = ["FANOUT_SIZE", "LEFT_OUT", "floor_of", "plan_regions", "run_matching"]
+__all__ = ["FANOUT_SIZE", "LEFT_OUT", "exact_options", "floor_of", "plan_regions", "run_matching"]
 
 #: Above this many candidates, a run is shared out by region (one task per region at scale).
 FANOUT_SIZE = 600
@@ -88,7 +88,9 @@ def run_matching(
 
     Large candidate sets are matched region by region (compact regions of at most
     ``region_size``); ``region`` (one of ``plan_regions``'s) restricts the run to that region's
-    people, as a fanned-out task does, checking only that they may still be offered a group. Safe to run twice: people already holding an offer or a seat are not candidates again,
+    people, as a fanned-out task does, checking only that they may still be offered a group. Small regions
+    also get the exact path for ``settings.match_exact_seconds`` (see :func:`exact_options`);
+    ``proven_optimal`` counts the regions whose groups it proved best. Safe to run twice: people already holding an offer or a seat are not candidates again,
     so a second run for the same occurrence creates nothing new. Returns counts for the run record.
     """
     now = now or utcnow()
@@ -100,16 +102,17 @@ def run_matching(
     else:
         regions = _regions(eligible(session, occurrence, now, seed), region_size)
     counts = {"candidates": sum(len(r) for r in regions), "groups": 0, "offered": 0, "unplaced": 0,
-              "below_floor": 0, "regions": len(regions)}
+              "below_floor": 0, "regions": len(regions), "proven_optimal": 0}
     objectives, left_out = [], []
     for region in regions:
-        placed, groups, objective, below = _match_region(
+        placed, groups, objective, below, proven = _match_region(
             session, settings, occurrence, region, run_id=run_id, mode=mode, size=size, seed=seed, now=now,
             progress=progress)
         counts["groups"] += groups
         counts["offered"] += placed
         counts["unplaced"] += len(region) - placed
         counts["below_floor"] += len(below)
+        counts["proven_optimal"] += proven
         left_out += below
         if objective is not None:
             objectives.append((objective, len(region)))
@@ -120,10 +123,20 @@ def run_matching(
     return counts
 
 
+def exact_options(settings: Settings, candidates: int) -> dict:
+    """How much of the exact path a date's region gets: ``HEARTH_MATCH_EXACT_SECONDS`` each, and
+    only up to ``HEARTH_MATCH_EXACT_UP_TO`` candidates (the size the exact path proves quickly,
+    see ``bench.groups_exact_size``), so planning a whole city stays near the search's speed."""
+    seconds = float(settings.match_exact_seconds)
+    if seconds <= 0 or candidates > settings.match_exact_up_to:
+        return {"exact": False}
+    return {"exact": "auto", "exact_time_limit": seconds}
+
+
 def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, seed, now, progress):
 
     if len(cands) < size[0]:
-        return 0, 0, None, []
+        return 0, 0, None, [], False
     blocks = profile_blocks(session, [c.user_id for c in cands])
     members = matcher_members(cands, blocks)
     ids = set(members.ids)
@@ -132,7 +145,7 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
     grouping = form_groups(
         members, size=size, mode=mode, ties=tie_pairs(session, ids), blocks=blocked_pairs(session),
         past_groups=past_groups(session, ids, now - timedelta(days=120)), venues=venue, seed=seed,
-        progress=progress,
+        progress=progress, **exact_options(settings, len(members)),
     )
     placed = formed = 0
     below, floor = [], floor_of(settings)
@@ -160,7 +173,7 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         offer_group(session, settings, group)
         placed += len(held)
         formed += 1
-    return placed, formed, float(grouping.objective.mean), below
+    return placed, formed, float(grouping.objective.mean), below, bool(grouping.proven_optimal)
 
 
 def _hold_seats(session, settings, occurrence, group, user_ids, now) -> list[int]:

@@ -149,3 +149,14 @@ def test_readme_settings_table_matches_the_settings():
     for env, _default, doc in SETTINGS_DOC:
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{env}` |")), None)
         assert row is not None and row.endswith(f"| {doc} |"), f"README's row for {env} says something else"
+
+
+def test_the_exact_matching_settings_have_ranges():
+    settings = load_settings(environ={})
+    assert (settings.match_exact_seconds, settings.match_exact_up_to) == (0.5, 20)
+    edge = load_settings(environ={"HEARTH_MATCH_EXACT_SECONDS": "10", "HEARTH_MATCH_EXACT_UP_TO": "0"})
+    assert (edge.match_exact_seconds, edge.match_exact_up_to) == (10.0, 0)
+    for env, value in (("HEARTH_MATCH_EXACT_SECONDS", "-1"), ("HEARTH_MATCH_EXACT_SECONDS", "nan"),
+                       ("HEARTH_MATCH_EXACT_SECONDS", "11"), ("HEARTH_MATCH_EXACT_UP_TO", "201")):
+        with pytest.raises(ConfigError, match=f"^{env}: "):
+            load_settings(environ={env: value})

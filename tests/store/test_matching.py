@@ -205,3 +205,26 @@ def test_pausing_takes_back_unanswered_offers(db, settings, world):
     assert first.status == SeatStatus.ACCEPTED
     withdraw_open_offers(db, settings, second.user_id)
     assert second.status == SeatStatus.WITHDRAWN and len(group.active_seats) == 4
+
+
+def test_small_dates_get_proven_groups_within_the_exact_settings(db, settings, world):
+    from store.groups.matching import exact_options
+
+    _, _, _, occurrence = world
+    for _ in range(10):
+        make_resident(db)
+    roomy = settings.replace(match_exact_seconds=10)  # the default 0.5 s, on a loaded test machine, may not do
+    counts = run_matching(db, roomy, occurrence.id)
+    assert counts["regions"] == 1 and counts["proven_optimal"] == 1
+    assert exact_options(settings, 10) == {"exact": "auto", "exact_time_limit": settings.match_exact_seconds}
+    assert exact_options(settings, settings.match_exact_up_to + 1) == {"exact": False}
+    assert exact_options(settings.replace(match_exact_seconds=0), 10) == {"exact": False}
+    assert exact_options(settings.replace(match_exact_up_to=0), 10) == {"exact": False}
+
+
+def test_without_the_exact_path_the_same_date_is_not_claimed_proven(db, settings, world):
+    _, _, _, occurrence = world
+    for _ in range(10):
+        make_resident(db)
+    counts = run_matching(db, settings.replace(match_exact_seconds=0), occurrence.id)
+    assert counts["groups"] >= 1 and counts["proven_optimal"] == 0
