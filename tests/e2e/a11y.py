@@ -18,6 +18,7 @@ calendar feed, ``about:blank``) are skipped.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -170,6 +171,9 @@ class Audit:
                 return  # the page moved on by itself; its next load is checked
             raise
         self.checked.append(_short(page.url))
+        if os.environ.get("HEARTH_AXE_LOG"):  # a line per page state checked, to see what was covered
+            with open(os.environ["HEARTH_AXE_LOG"], "a", encoding="utf-8") as log:
+                log.write(f"{_short(page.url)}\t{len(found)}\n")
         for v in found:
             key = (v.rule, v.selector, v.url)
             if key not in self._seen:

@@ -115,6 +115,7 @@ def test_the_menu_folds_on_a_phone_and_opens_by_keyboard(live_server, page, demo
     assert header.bounding_box()["height"] < 80
 
 
+@pytest.mark.no_axe  # axe-core itself needs JavaScript; these pages are checked with it elsewhere
 def test_without_javascript_the_whole_menu_shows(live_server, browser, demo):
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
