@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 
 import pytest
+from e2e.a11y import Audit
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -17,6 +19,36 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "no_axe: do not run axe-core on the pages this browser test visits")
+
+
+@pytest.fixture(autouse=True)
+def axe_audit(request, browser):
+    """axe-core on every page state the test visits (see ``tests/e2e/a11y.py``); any violation
+    fails the test when its body ends, with rule, impact, selector and page listed."""
+    if request.node.get_closest_marker("no_axe") or os.environ.get("HEARTH_AXE") == "0":
+        yield None
+        return
+    audit = Audit(lambda: [browser]).install()
+    yield audit
+    audit.uninstall()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    audit = getattr(item, "funcargs", {}).get("axe_audit")
+    try:
+        result = yield
+    except BaseException:
+        if audit is not None:
+            audit.uninstall()
+        raise
+    if audit is not None:
+        audit.finish()  # raises AssertionError listing every violation: the test fails
+    return result
 
 
 @pytest.fixture(scope="session")
