@@ -48,6 +48,7 @@ bench: setup chromium
 	$(BIN)/python -m bench.graph_render
 	$(BIN)/python -m bench.events_load
 	$(BIN)/python -m bench.soak
+	$(BIN)/python -m bench.city_planning
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
