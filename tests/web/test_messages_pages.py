@@ -60,7 +60,7 @@ def test_a_message_shows_its_links_as_links_and_its_attachment_downloads(client,
 
 
 def _menu_count(page: str) -> str | None:
-    match = re.search(r'<a href="/messages"[^>]* aria-label="Messages, ([^"]+)">Messages<span class="nav-count"', page)
+    match = re.search(r'<a href="/messages"[^>]* aria-label="Messages ([^"]+)">Messages <span class="nav-count"', page)
     return match.group(1) if match else None
 
 

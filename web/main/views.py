@@ -25,7 +25,7 @@ bp = Blueprint("main", __name__, template_folder="templates")
 
 @dataclass(frozen=True)
 class NavItem:
-    """A menu link; ``count`` and ``count_words`` (read after the label: "Messages, 2 unread")
+    """A menu link; ``count`` and ``count_words`` (read after the label: "Messages 2 unread")
     when something waits there."""
 
     label: str
