@@ -23,6 +23,7 @@ import numpy as np
 from scipy.sparse import csc_array
 
 from matcher._rules import BIG, Rules
+from matcher.compat import haversine_km
 
 __all__ = ["Columns", "feasible_columns", "feasible_mask"]
 
@@ -87,12 +88,9 @@ def _centroid_reach(lat, lon, travel, M) -> np.ndarray:
     x = (np.cos(p) * np.cos(l)).mean(axis=1)
     y = (np.cos(p) * np.sin(l)).mean(axis=1)
     z = np.sin(p).mean(axis=1)
-    clat = np.radians(np.degrees(np.arctan2(z, np.hypot(x, y))))
-    clon = np.radians(np.degrees(np.arctan2(y, x)))
-    dlat = p - clat[:, None]
-    dlon = l - clon[:, None]
-    h = np.sin(dlat / 2) ** 2 + np.cos(p) * np.cos(clat[:, None]) * np.sin(dlon / 2) ** 2
-    trips = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    clat = np.degrees(np.arctan2(z, np.hypot(x, y)))
+    clon = np.degrees(np.arctan2(y, x))
+    trips = haversine_km(lat[M], lon[M], clat[:, None], clon[:, None])
     return (trips <= travel[M] + 1e-9).all(axis=1)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from config import Settings
 from store.accounts.models import User
@@ -382,4 +382,6 @@ def centre_events(session: Session, centre_ids, *, now: datetime | None = None, 
     upcoming = select(Occurrence.event_id).where(Occurrence.ends_at > now)
     query = select(Event).where(Event.centre_id.in_(list(centre_ids)))
     query = query.where(Event.id.not_in(upcoming) if past else Event.id.in_(upcoming))
+    # each card words its schedule from the event's dates: load them with the events, not one by one
+    query = query.options(selectinload(Event.occurrences))
     return list(session.scalars(query.order_by(Event.start_date, Event.start_time, Event.id)))

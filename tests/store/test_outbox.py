@@ -80,7 +80,7 @@ def _sent_subjects() -> list[str]:
 
 def test_smtp_sends_html_and_attachments_and_retries_when_the_server_is_down(db, database, settings, smtp):
     FakeSMTP.fail = True
-    content = render("group_confirmed", name="Ada", what="Supper at Oak Hall", when="Fri 5 Mar, 18:00",
+    content = render("group_confirmed", name="Ada", what="Supper at Oak Hall", when="Fri 5 Mar, 18:00", note="",
                      group_link="http://localhost/groups/1")
     message = queue_message(db, to_email="a@example.org", content=content, attachments=[
         Attachment(filename="event.ics", content_type="text/calendar", content="BEGIN:VCALENDAR")])
