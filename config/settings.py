@@ -255,7 +255,7 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("job_lease_seconds", "HEARTH_JOB_LEASE_SECONDS", 60, _whole(2, 3600, "seconds"),
           "how long a background job may go unheard before it counts as interrupted and is queued "
           "again, 2 to 3600 seconds (its heartbeat renews it several times a lease)"),
-    _Spec("group_floor", "HEARTH_GROUP_FLOOR", 15, _whole(0, 100, "percent"),
+    _Spec("group_floor", "HEARTH_GROUP_FLOOR", 10, _whole(0, 100, "percent"),
           "the compatibility floor: no group is offered whose members' interests match less than this "
           "on average (0 to 100 percent; 0 offers every group); those left out get events recommended"),
     _Spec("match_exact_seconds", "HEARTH_MATCH_EXACT_SECONDS", 0.5, _seconds(0, 10),

@@ -193,8 +193,8 @@ def test_the_floor_is_a_documented_setting_with_a_default(settings):
 
     from config import SETTINGS_DOC
 
-    assert settings.group_floor == 15
-    assert any(env == "HEARTH_GROUP_FLOOR" and default == "15" for env, default, _ in SETTINGS_DOC)
+    assert settings.group_floor == 10
+    assert any(env == "HEARTH_GROUP_FLOOR" and default == "10" for env, default, _ in SETTINGS_DOC)
     assert "HEARTH_GROUP_FLOOR" in (Path(__file__).parents[2] / "README.md").read_text()
 
 
