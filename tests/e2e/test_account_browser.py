@@ -43,6 +43,8 @@ def test_a_resident_walks_their_account_page(live_server, browser):
     page = context.new_page()
     page.set_default_timeout(10_000)
     _log_in(page, url, "rosa@example.org")
+    if page.locator(".menu-toggle").is_visible():  # a phone: the menu is folded behind its button
+        page.locator(".menu-toggle").click()
     page.get_by_role("link", name="Account").first.click()
     page.get_by_role("heading", name="Your account").wait_for()
     page.screenshot(path="/tmp/account-320.png", full_page=True)

@@ -3,6 +3,7 @@ the step-free filter shows, each event once, with "in N days" counted in days on
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,8 @@ def test_recommendations_keep_to_stated_needs_once_per_event(live_server, browse
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
     page.get_by_label("Step-free access").check()
     page.get_by_role("button", name="Show events").click()
+    page.wait_for_url(re.compile(r"access=step_free"))
+    page.locator("main article").first.wait_for()
     listed = page.locator("main article").all_inner_texts()
     assert any("Garden walk" in a for a in listed) and any("Step-free lunch" in a for a in listed)
     assert not any("Upstairs" in a for a in listed)
