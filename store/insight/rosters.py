@@ -23,7 +23,7 @@ from store.events.times import describe_time, to_local
 from store.events.words import organiser_seat_words, roster_name
 from store.insight.ods import ods_bytes
 
-__all__ = ["ROSTER_HEADER", "RosterTable", "roster_table", "roster_csv", "roster_ods", "roster_filename"]
+__all__ = ["ROSTER_HEADER", "RosterTable", "roster_table", "roster_csv", "roster_ods", "roster_filename", "safe_cell"]
 
 ROSTER_HEADER = ("Name", "Status", "Waiting list place", "Signed up", "Checked in")
 
@@ -59,7 +59,7 @@ def roster_table(session: Session, settings: Settings, occurrence: Occurrence) -
     return RosterTable(f"{event.title}, {describe_time(occurrence.starts_at, tz)}", ROSTER_HEADER, rows)
 
 
-def _safe(value: object) -> str:
+def safe_cell(value: object) -> str:
     """A CSV cell that a spreadsheet will never run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -70,7 +70,7 @@ def roster_csv(table: RosterTable) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(table.header)
-    writer.writerows([_safe(v) for v in row] for row in table.rows)
+    writer.writerows([safe_cell(v) for v in row] for row in table.rows)
     return out.getvalue()
 
 

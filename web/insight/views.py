@@ -33,6 +33,7 @@ from store.insight.figures import (
     weekly_series,
 )
 from store.insight.members import centre_groups, member_rows
+from store.insight.rosters import safe_cell
 from store.insight.runs import centre_runs
 from store.insight.snapshots import graph_json as live_graph_json
 from store.insight.snapshots import latest_snapshot
@@ -76,15 +77,9 @@ def _csv(rows: list[list], filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _safe_cell(value) -> str:
-    """Spreadsheet-safe: a cell that starts like a formula is prefixed so it stays text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.route("/")
