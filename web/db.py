@@ -7,14 +7,18 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from flask import Flask, current_app, g, request
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from store.accounts.operations import note_write
 from store.core.db import Database
 from store.core.errors import HearthError
 
-__all__ = ["init_db", "db_session", "database", "enqueue_after_commit", "Attempt", "attempt"]
+__all__ = ["SAFE_METHODS", "wrote_at", "init_db", "db_session", "database", "enqueue_after_commit", "Attempt", "attempt"]
 
 log = logging.getLogger(__name__)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def database() -> Database:
@@ -24,8 +28,16 @@ def database() -> Database:
 def db_session() -> Session:
     """This request's session; the request's single commit happens after the view returns."""
     if "db_session" not in g:
-        g.db_session = database().session(writer=request.method not in ("GET", "HEAD", "OPTIONS"))
+        g.db_session = database().session(writer=request.method not in SAFE_METHODS)
     return g.db_session
+
+
+def wrote_at() -> float | None:
+    """When the person asking last changed something (a ``time.time()``), for caches: ``None``
+    for someone not logged in or who never changed anything."""
+    if not current_user.is_authenticated or current_user.last_wrote_at is None:
+        return None
+    return current_user.last_wrote_at.timestamp()
 
 
 def init_db(app: Flask, db: Database) -> None:
@@ -33,11 +45,15 @@ def init_db(app: Flask, db: Database) -> None:
 
     @app.after_request
     def commit(response):
-        session: Session | None = g.pop("db_session", None)
-        if session is None:
+        if "db_session" not in g:
             return response
+        # Who changed something (read before the session is let go: it may load the person).
+        writer = current_user.id if request.method not in SAFE_METHODS and current_user.is_authenticated else None
+        session: Session = g.pop("db_session")
         try:
             if response.status_code < 400:
+                if writer is not None:
+                    note_write(session, writer)
                 session.flush()
                 jobs = session.info.pop("after_commit", [])
                 if session.info.pop("deliver_outbox", False):

@@ -38,6 +38,9 @@ class User(Base):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: When this person's last successful change was saved (any page, any device): a page kept in
+    #: a short-lived cache is never served to them if it was worked out before this.
+    last_wrote_at: Mapped[datetime | None] = mapped_column(default=None)
 
     centres: Mapped[list["Centre"]] = relationship(  # noqa: F821
         secondary="organiser_memberships", back_populates="organisers", lazy="select"

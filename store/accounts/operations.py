@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from store.messages.rendering import render
 
 __all__ = [
     "AccountError", "normalise_email", "password_problem", "hash_password", "create_user", "register_resident",
-    "check_token", "confirm_email", "authenticate", "request_password_reset", "reset_password",
+    "check_token", "confirm_email", "authenticate", "request_password_reset", "reset_password", "note_write",
 ]
 
 MIN_PASSWORD = 10
@@ -217,6 +217,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     session.flush()
     return user
+
+
+def note_write(session: Session, user_id: int, now: datetime | None = None) -> None:
+    """Record that ``user_id`` just changed something (in the unit of work that saves it), so
+    that no cached page worked out before it is served to them, on any device or worker."""
+    session.execute(update(User).where(User.id == user_id).values(last_wrote_at=now or utcnow()))
 
 
 def request_password_reset(session: Session, settings: Settings, email: str) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from store.core.errors import HearthError
 from store.groups.models import NOTE_LENGTH, Group, MeetingNote
 
-__all__ = ["NoteError", "DATE_KEY", "clean_note", "meeting_note", "note_row"]
+__all__ = ["notes_for_dates", "NoteError", "DATE_KEY", "clean_note", "meeting_note", "note_row"]
 
 #: ``MeetingNote.group_key`` of a note for every group meeting at a date.
 DATE_KEY = "date"
@@ -41,9 +41,20 @@ def note_row(session: Session, occurrence_id: int, group_id: int | None) -> Meet
                                                      MeetingNote.group_key == key))
 
 
-def meeting_note(session: Session, group: Group) -> str:
-    """The note a group's members read: the group's own, else its date's, else empty."""
-    rows = {r.group_key: r.text for r in session.scalars(
-        select(MeetingNote).where(MeetingNote.occurrence_id == group.occurrence_id,
-                                  MeetingNote.group_key.in_((str(group.id), DATE_KEY))))}
-    return rows.get(str(group.id)) or rows.get(DATE_KEY, "")
+def notes_for_dates(session: Session, occurrence_ids) -> dict[tuple[int, str], str]:
+    """Every note of these dates, by (date, group key): for a page that shows several groups."""
+    ids = list(set(occurrence_ids))
+    if not ids:
+        return {}
+    return {(o, k): t for o, k, t in session.execute(
+        select(MeetingNote.occurrence_id, MeetingNote.group_key, MeetingNote.text)
+        .where(MeetingNote.occurrence_id.in_(ids)))}
+
+
+def meeting_note(session: Session, group: Group, *, notes: dict[tuple[int, str], str] | None = None) -> str:
+    """The note a group's members read: the group's own, else its date's, else empty.
+
+    ``notes`` (from :func:`notes_for_dates`) may hold the date's notes already."""
+    if notes is None:
+        notes = notes_for_dates(session, [group.occurrence_id])
+    return notes.get((group.occurrence_id, str(group.id))) or notes.get((group.occurrence_id, DATE_KEY), "")

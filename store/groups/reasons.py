@@ -3,6 +3,8 @@ share, and how far the meeting place is from them; never a score, never someone 
 
 from __future__ import annotations
 
+from typing import Iterable, NamedTuple
+
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +17,7 @@ from store.profiles.blocks import ProfileBlocks
 from store.profiles.models import Profile
 from store.profiles.taxonomy import interest_label
 
-__all__ = ["reason_for", "group_compatibility"]
+__all__ = ["reason_for", "reason_facts", "ReasonFacts", "group_compatibility"]
 
 
 def _companions(group: Group, user_id: int) -> list[int]:
@@ -26,20 +28,42 @@ def _companions(group: Group, user_id: int) -> list[int]:
     return ids or [s.user_id for s in group.seats if s.user_id != user_id and s.status != SeatStatus.DECLINED]
 
 
-def reason_for(session: Session, group: Group, user_id: int) -> str:
-    """The reason ``user_id`` reads for ``group`` (on the group page, the home page, the offer)."""
+class ReasonFacts(NamedTuple):
+    """What a reason is written from, per person: their interests and their coarse home point."""
+
+    interests: list
+    home: tuple[float, float] | None
+
+
+def reason_facts(session: Session, user_ids: Iterable[int]) -> dict[int, ReasonFacts]:
+    """The facts :func:`reason_for` needs for each of ``user_ids``, in one query of three columns."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = session.execute(select(Profile.user_id, Profile.interests, Profile.home_lat, Profile.home_lon)
+                           .where(Profile.user_id.in_(ids)))
+    return {uid: ReasonFacts(list(interests or []), (lat, lon) if lat is not None and lon is not None else None)
+            for uid, interests, lat, lon in rows}
+
+
+def reason_for(session: Session, group: Group, user_id: int, *, facts: dict[int, ReasonFacts] | None = None) -> str:
+    """The reason ``user_id`` reads for ``group`` (on the group page, the home page, the offer).
+
+    ``facts`` (from :func:`reason_facts`) may hold everyone's facts already, for a page that shows
+    several groups; otherwise they are read here."""
     others = _companions(group, user_id)
-    profiles = {p.user_id: p for p in session.scalars(select(Profile).where(Profile.user_id.in_([user_id, *others])))}
-    mine = profiles.get(user_id)
+    if facts is None:
+        facts = reason_facts(session, [user_id, *others])
+    mine = facts.get(user_id)
     occurrence = session.get(Occurrence, group.occurrence_id)
     event = occurrence.event
     point = event.point
     trip = None
-    if mine is not None and mine.has_home and point is not None:
-        trip = distance_km((mine.home_lat, mine.home_lon), point)
+    if mine is not None and mine.home is not None and point is not None:
+        trip = distance_km(mine.home, point)
     return reader_reason(
-        list(mine.interests or []) if mine else [],
-        [list(profiles[u].interests or []) for u in others if u in profiles],
+        mine.interests if mine else [],
+        [facts[u].interests for u in others if u in facts],
         label=lambda key: interest_label(key).lower(), venue=event.place_name, trip_km=trip,
     )
 

@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from config import Settings
 from store.accounts.models import User
-from store.centres.area import area_profiles, organiser_label
+from store.centres.area import area_member_ids, area_profiles, organiser_label
 from store.centres.models import Centre
 from store.core.db import utcnow
 from store.core.errors import HearthError
@@ -65,14 +65,17 @@ def _latest_checkins(session: Session, ids: list[int]) -> dict[int, Checkin]:
     latest: dict[int, Checkin] = {}
     if not ids:
         return latest
-    for row in session.scalars(select(Checkin).where(Checkin.user_id.in_(ids)).order_by(Checkin.created_at, Checkin.id)):
+    newest = func.row_number().over(partition_by=Checkin.user_id,
+                                    order_by=(Checkin.created_at.desc(), Checkin.id.desc())).label("newest")
+    ranked = select(Checkin.id, newest).where(Checkin.user_id.in_(ids)).subquery()
+    for row in session.scalars(select(Checkin).join(ranked, ranked.c.id == Checkin.id).where(ranked.c.newest == 1)):
         latest[row.user_id] = row
     return latest
 
 
 def figures(session: Session, centre: Centre) -> Figures:
     """The centre's figures, computed from the database as it is now."""
-    ids = [u.id for u, _ in area_profiles(session, centre)]
+    ids = area_member_ids(session, centre)
     facts = member_facts(session, ids)
     states = placement_counts({uid: f.placement for uid, f in facts.items()})
     status_counts = Counter(session.scalars(select(Group.status).where(Group.centre_id == centre.id)))
@@ -126,7 +129,7 @@ def weekly_series(session: Session, centre: Centre, *, now: datetime | None = No
             .where(Group.centre_id == centre.id, GroupMember.status == SeatStatus.ACCEPTED,
                    GroupMember.responded_at >= since)):
         rows[_week(responded)]["accepted"] += 1
-    ids = [u.id for u, _ in area_profiles(session, centre)]
+    ids = area_member_ids(session, centre)
     if ids:
         for row in session.scalars(select(Checkin).where(Checkin.user_id.in_(ids), Checkin.created_at >= since)):
             rows[_week(row.created_at)]["checkin"].append(row.total)
@@ -193,7 +196,7 @@ def note_contact(session: Session, centre: Centre, organiser: User, user_id: int
         raise InsightError("Please write a few words about the contact.")
     if len(note) > 2000:
         raise InsightError("Please keep the note under 2,000 characters.")
-    if user_id not in {u.id for u, _ in area_profiles(session, centre)}:
+    if user_id not in set(area_member_ids(session, centre)):
         raise LookupError(user_id)
     row = ContactNote(centre_id=centre.id, user_id=user_id, organiser_id=organiser.id, note=note)
     session.add(row)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, lazyload, selectinload
 
 from store.centres.area import area_profiles, organiser_label
 from store.centres.models import Centre
 from store.core.db import utcnow
 from store.events.models import Event, Occurrence
 from store.events.times import describe_time
-from store.groups.models import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupStatus, SeatStatus
+from store.groups.models import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupMember, GroupStatus, SeatStatus
 from store.insight.placement import PLACEMENT_WORDS, MemberFacts, member_facts
 from store.insight.words import KIND_WORDS, organiser_fit_words, organiser_kinds_words
 
@@ -50,8 +50,12 @@ def group_label(event: Event, occurrence: Occurrence) -> str:
 
 
 def _group_rows(session: Session, condition, order, limit: int | None = None) -> list[CentreGroup]:
+    # The date's event is the one joined here (not joined twice); a seat's person and an event's
+    # tags load only if something reads them.
     query = (select(Group, Occurrence, Event).join(Occurrence, Group.occurrence_id == Occurrence.id)
-             .join(Event, Occurrence.event_id == Event.id).where(condition).order_by(*order))
+             .join(Event, Occurrence.event_id == Event.id).where(condition).order_by(*order)
+             .options(contains_eager(Occurrence.event), lazyload(Event.tag_rows),
+                      selectinload(Group.seats).lazyload(GroupMember.user)))
     if limit is not None:
         query = query.limit(limit)
     return [CentreGroup(g, o, e) for g, o, e in session.execute(query).all()]

@@ -62,3 +62,13 @@ def test_the_oldest_go_first():
     for key in "abc":
         cache.put(key, key)
     assert cache.get("a") is None and cache.get("c") == "c"
+
+
+def test_a_value_worked_out_before_the_readers_last_change_is_not_served_to_them():
+    cache = ListingCache(seconds=60)
+    assert cache.fetch("k", lambda: "before") == "before"
+    assert cache.fetch("k", lambda: "again") == "before"  # kept for everyone
+    changed = time.time()
+    assert cache.fetch("k", lambda: "after", newer_than=changed) == "after"  # not for the one who changed it
+    assert cache.fetch("k", lambda: "later", newer_than=changed) == "after"  # worked out since: kept again
+    assert cache.fetch("k", lambda: "later") == "after"

@@ -123,3 +123,47 @@ def test_no_page_runs_a_query_per_row(small_and_large):
     grew = {name: (small[name], large[name]) for name in small if large[name] > small[name] + GROWTH}
     assert not grew, f"pages whose queries grow with the town (small, large): {grew}"
 
+
+
+def _resident_in_groups(db, settings, groups: int):
+    """A resident offered a place in ``groups`` groups (on as many dates), each with three others
+    and a meeting note, and one group that met and waits for their "How did it go?"."""
+    from store.groups.models import GroupMember, GroupStatus, MeetingNote, SeatStatus
+
+    centre = make_centre(db)
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    me = make_resident(db, name="Reader Person")
+    others = [make_resident(db, name=f"Other{i} Person") for i in range(3)]
+    for i in range(groups + 1):
+        _, occurrence = make_event(db, settings, centre, organiser, days_ahead=2 + i, title=f"Lunch {i}")
+        met = i == groups
+        group = Group(centre_id=centre.id, occurrence_id=occurrence.id,
+                      status=GroupStatus.MET if met else GroupStatus.PROPOSED, reason="You all like cooking.")
+        db.add(group)
+        db.flush()
+        for person in (me, *others):
+            db.add(GroupMember(group_id=group.id, user_id=person.id,
+                               status=SeatStatus.ACCEPTED if met else SeatStatus.OFFERED))
+        db.add(MeetingNote(occurrence_id=occurrence.id, group_id=group.id, group_key=str(group.id),
+                           text="Look for the Hearth sign."))
+    db.commit()
+    return me
+
+
+def test_the_home_page_and_the_groups_list_cost_the_same_for_one_group_or_five(app, db, settings):
+    """The groups a resident sees are read a few statements at a time, not a few per group."""
+    engine = db.get_bind().engine
+    counts = {}
+    for n in (1, 5):
+        me = _resident_in_groups(db, settings, n)
+        client = app.test_client()
+        login(client, me.email)
+        for path in ("/", "/groups/"):
+            client.get(path)
+            with counting(engine) as statements:
+                page = client.get(path)
+            assert page.status_code == 200
+            assert all(f"Lunch {i}" in page.get_data(as_text=True) for i in range(n + 1)), path  # every group shown
+            counts[(path, n)] = len(statements)
+    assert counts[("/", 5)] <= counts[("/", 1)] + 1, counts
+    assert counts[("/groups/", 5)] <= counts[("/groups/", 1)] + 1, counts

@@ -43,31 +43,35 @@ class ListingCache:
         if self.seconds <= 0:
             return
         with self._lock:
-            self._items[key] = (time.monotonic() + self.seconds, value)
+            self._items[key] = (time.monotonic() + self.seconds, value, time.time())
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def fetch(self, key, compute):
+    def fetch(self, key, compute, *, newer_than: float | None = None):
         """The fresh value for ``key``, computing it once when needed.
 
         While one thread recomputes an expired entry, the others are given the previous value
-        (at most one refresh old) instead of all computing the same page at once.
+        (at most one refresh old) instead of all computing the same page at once. ``newer_than``
+        (a ``time.time()``, e.g. when the reader last changed something) refuses a value worked
+        out before it: a person's own change is never served stale, whichever worker kept it.
         """
         if self.seconds <= 0:
             return compute()
         with self._lock:
             item = self._items.get(key)
-            if item is not None and (item[0] >= time.monotonic() or key in self._refreshing):
+            fresh_enough = item is not None and (newer_than is None or item[2] >= newer_than)
+            if fresh_enough and (item[0] >= time.monotonic() or key in self._refreshing):
                 self._items.move_to_end(key)
                 return item[1]
             self._refreshing.add(key)
             generation = self._generation
         try:
+            started = time.time()
             value = compute()
             with self._lock:
                 if generation == self._generation:
-                    self._items[key] = (time.monotonic() + self.seconds, value)
+                    self._items[key] = (time.monotonic() + self.seconds, value, started)
                     self._items.move_to_end(key)
                     while len(self._items) > self.size:
                         self._items.popitem(last=False)

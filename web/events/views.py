@@ -30,7 +30,7 @@ from store.events.words import resident_seat_short, resident_seat_words
 from store.groups.dates import cancel_place
 from store.places.points import distance_km
 from store.profiles.operations import get_profile, home_point
-from web.db import attempt, database, db_session, enqueue_after_commit
+from web.db import attempt, database, db_session, enqueue_after_commit, wrote_at
 from web.events.display import event_json_ld, init_filters
 from web.events.forms import ButtonForm, FeedForm, SearchForm, SignUpForm
 from web.events.listing_cache import listing_cache
@@ -38,7 +38,6 @@ from web.events.listing_cache import listing_cache
 __all__ = ["bp", "seat_change", "home_point_of"]
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
-_MISSING = object()
 init_filters(bp)
 
 
@@ -112,13 +111,11 @@ def _browse_body(origin) -> Markup:
 def browse():
     cache = listing_cache()
     origin = None
+    newer_than = wrote_at()  # what the reader changed themselves is never served stale
     if current_user.is_authenticated:
-        origin = cache.get(("home", current_user.id), _MISSING)
-        if origin is _MISSING:
-            origin = home_point_of(current_user.id)
-            cache.put(("home", current_user.id), origin)
+        origin = cache.fetch(("home", current_user.id), lambda: home_point_of(current_user.id), newer_than=newer_than)
     key = (tuple(sorted(request.args.items(multi=True))), current_user.is_authenticated, origin)
-    body = cache.fetch(key, lambda: _browse_body(origin))
+    body = cache.fetch(key, lambda: _browse_body(origin), newer_than=newer_than)
     return render_template("events/browse.html", body=body)
 
 

@@ -20,7 +20,7 @@ from store.groups.models import NOTE_LENGTH, GroupMember, GroupStatus, SeatStatu
 from store.groups.notes import note_row
 from store.groups.offers import member_label, seat_of
 from store.groups.organising import centre_of_date, groups_of_date, set_meeting_note
-from store.groups.overview import resident_view
+from store.groups.overview import resident_view, resident_views
 from store.groups.safety import block_person as block_in_groups
 from store.groups.safety import people_not_grouped_with, report_and_maybe_block
 from store.groups.standing import why_no_group
@@ -49,9 +49,9 @@ def _my_seat(group_id: int) -> GroupMember:
 
 def _others(seat: GroupMember) -> list[tuple[GroupMember, str]]:
     """The other people in the group, labelled as they agreed to be shown."""
-    session = db_session()
-    return [(s, member_label(s.user, get_profile(session, s.user_id)))
-            for s in seat.group.active_seats if s.user_id != seat.user_id]
+    others = [s for s in seat.group.active_seats if s.user_id != seat.user_id]
+    labels = group_offers.member_labels(db_session(), others)
+    return [(s, labels[s.user_id]) for s in others]
 
 
 def _other_seat(seat: GroupMember, other_seat_id: int) -> GroupMember:
@@ -67,7 +67,7 @@ def _other_seat(seat: GroupMember, other_seat_id: int) -> GroupMember:
 @login_required
 def index():
     session = db_session()
-    views = [resident_view(session, seat) for seat in group_offers.groups_for_user(session, current_user.id)]
+    views = resident_views(session, group_offers.groups_for_user(session, current_user.id))
     waiting = None
     if not views:
         reason, facts = why_no_group(session, current_user.id)
