@@ -23,15 +23,16 @@ from sqlalchemy import select
 from store.accounts.models import Role, User
 from store.centres.models import Centre
 from store.core.db import utcnow
-from store.events.models import SignupStatus
+from store.events.models import Occurrence, SignUp, SignupStatus
 from store.events.signups import check_in, sign_up
 from store.groups.feedback import save_feedback
 from store.groups.matching import run_matching
 from store.groups.models import Group, GroupStatus
 from store.groups.offers import close_finished_groups, respond
+from store.social.models import Checkin
 from store.social.operations import record_checkin
 
-__all__ = ["Town", "build_town"]
+__all__ = ["Town", "build_town", "a_week_later"]
 
 
 @dataclass
@@ -82,3 +83,19 @@ def build_town(db, settings) -> Town:
     record_checkin(db, a, companionship=2, left_out=2, isolated=2, now=now - timedelta(days=1))
     db.flush()
     return Town(centre, organiser, a, b, c, d, others, far, now)
+
+
+def a_week_later(db, town: Town) -> Town:
+    """Move the town's dates a week back, so that pages (which measure at the real now) see the
+    meetings as past: as if the week had gone by. Only timestamps move; who met whom stays."""
+    week = timedelta(days=7)
+    for occurrence in db.scalars(select(Occurrence)):
+        occurrence.starts_at, occurrence.ends_at = occurrence.starts_at - week, occurrence.ends_at - week
+        occurrence.local_date = occurrence.local_date - week
+    for signup in db.scalars(select(SignUp).where(SignUp.checked_in_at.is_not(None))):
+        signup.checked_in_at = signup.checked_in_at - week
+    for checkin in db.scalars(select(Checkin)):
+        checkin.created_at = checkin.created_at - week
+    db.flush()
+    town.now = town.now - week
+    return town
