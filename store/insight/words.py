@@ -248,10 +248,10 @@ def funder_count(n: int) -> str:
     return f"fewer than {SUPPRESS_BELOW}" if n < SUPPRESS_BELOW else f"{n:,}"
 
 
-def _week_words(iso: str) -> str:
-    """``"2026-11-23"`` reads "23 Nov"."""
-    _, month, day = (int(x) for x in iso.split("-"))
-    return f"{day} {calendar.month_abbr[month]}"
+def _week_words(iso: str, *, year: bool = False) -> str:
+    """``"2026-11-23"`` reads "23 Nov" ("23 November 2026" with ``year``)."""
+    y, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {calendar.month_name[month]} {y}" if year else f"{day} {calendar.month_abbr[month]}"
 
 
 def _checkin_change(first: float, last: float) -> str:
@@ -269,7 +269,8 @@ def _checkin_change(first: float, last: float) -> str:
 
 def organiser_connectedness_words(c, *, for_funder: bool = False) -> dict[str, str]:
     """A centre's connectedness (``store.insight.connectedness.CentreConnectedness``) in
-    sentences, one per measure: ``ties``, ``fifth``, ``checkin``, ``diversity``. With
+    sentences, one per measure: ``ties``, ``fifth``, ``checkin``, ``diversity`` (and the
+    ``period`` they cover). With
     ``for_funder`` (the printable impact summary) every count below 5 reads "fewer than 5",
     shares are given only when both parts are 5 or more, and weeks with fewer than 5 check-ins
     are left out of the check-in trend, so no person can be picked out."""
@@ -314,4 +315,8 @@ def organiser_connectedness_words(c, *, for_funder: bool = False) -> dict[str, s
         diversity = (f"Among the {n(c.diverse_people)} residents with two or more recurring ties, their ties are "
                      f"{round(100 * c.diversity)}% as varied as they could be across neighbourhoods and "
                      "interests (0% all alike, 100% as mixed as their number allows).")
-    return {"ties": ties, "fifth": fifth, "checkin": checkin, "diversity": diversity}
+    period = "These weeks"
+    if c.weeks:
+        period = (f"The twelve weeks from {_week_words(c.weeks[0].week, year=True)} to the week of "
+                  f"{_week_words(c.weeks[-1].week, year=True)}")
+    return {"period": period, "ties": ties, "fifth": fifth, "checkin": checkin, "diversity": diversity}
