@@ -13,7 +13,9 @@ meeting
 recurring tie
     Two residents who met on ``MIN_MEETINGS`` (3) or more occasions, *and* each of whom, in their
     latest "would you meet again?" answer about the other, said yes. A one-sided yes, a later
-    "not really", or two yeses with only two meetings are not recurring ties.
+    "not really", or two yeses with only two meetings are not recurring ties. (Friendship takes
+    many hours together, Hall 2018, *Journal of Social and Personal Relationships* 36(4); three
+    meetings and a wish on both sides to go on is the first sign an acquaintance may become one.)
 ties (for ranking isolation)
     The number of different people someone has met at least once.
 the isolated fifth

@@ -8,8 +8,8 @@ import pytest
 
 from matcher.connectedness import (
     isolated_fifth,
-    meetings,
     mean_diversity,
+    meetings,
     mutual_meet_again,
     normalised_entropy,
     people_met,
