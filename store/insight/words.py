@@ -8,6 +8,8 @@ a number always comes with what it means ("1 group of 5 formed, a good fit (22%)
 
 from __future__ import annotations
 
+import calendar
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,7 +19,8 @@ from store.core.models import JobRun
 __all__ = [
     "KIND_WORDS", "FIT_EXPLAINED", "count", "fit_percent", "organiser_fit_words", "organiser_kinds_words",
     "organiser_reports_words", "organiser_run_title", "RunGroup", "organiser_run_result",
-    "organiser_placed_words", "organiser_duration_words",
+    "organiser_placed_words", "organiser_duration_words", "SUPPRESS_BELOW", "funder_count",
+    "organiser_connectedness_words",
 ]
 
 #: What each activity kind a resident enjoys reads as (the list, the spreadsheet, the graph's panel).
@@ -230,3 +233,90 @@ def organiser_duration_words(seconds: float | None) -> str:
     if not minutes:
         return count(rest, "second")
     return count(minutes, "minute") + (f" {count(rest, 'second')}" if rest else "")
+
+
+#: On the impact summary a centre hands to funders, any count below this reads "fewer than 5".
+SUPPRESS_BELOW = 5
+
+
+def funder_count(n: int) -> str:
+    """A count as the impact summary prints it: below :data:`SUPPRESS_BELOW` it reads "fewer than 5".
+
+    >>> funder_count(3), funder_count(0), funder_count(1200)
+    ('fewer than 5', 'fewer than 5', '1,200')
+    """
+    return f"fewer than {SUPPRESS_BELOW}" if n < SUPPRESS_BELOW else f"{n:,}"
+
+
+def _week_words(iso: str, *, year: bool = False) -> str:
+    """``"2026-11-23"`` reads "23 Nov" ("23 November 2026" with ``year``)."""
+    y, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {calendar.month_name[month]} {y}" if year else f"{day} {calendar.month_abbr[month]}"
+
+
+def _checkin_change(first: float, last: float) -> str:
+    change = last - first
+    if change <= -0.5:
+        return "people are feeling less lonely"
+    if change < -0.1:
+        return "a little better"
+    if change < 0.1:
+        return "about the same"
+    if change < 0.5:
+        return "a little lonelier"
+    return "people are feeling lonelier: worth a word with the team"
+
+
+def organiser_connectedness_words(c, *, for_funder: bool = False) -> dict[str, str]:
+    """A centre's connectedness (``store.insight.connectedness.CentreConnectedness``) in
+    sentences, one per measure: ``ties``, ``fifth``, ``checkin``, ``diversity`` (and the
+    ``period`` they cover). With
+    ``for_funder`` (the printable impact summary) every count below 5 reads "fewer than 5",
+    shares are given only when both parts are 5 or more, and weeks with fewer than 5 check-ins
+    are left out of the check-in trend, so no person can be picked out."""
+    n = funder_count if for_funder else (lambda k: f"{k:,}")
+
+    def share(k: int, whole: int) -> str:
+        if not whole or (for_funder and (k < SUPPRESS_BELOW or whole < SUPPRESS_BELOW)):
+            return ""
+        return f" ({round(100 * k / whole)}%)"
+
+    if c.recurring_ties == 0:
+        ties = ("No recurring ties yet: they come from meeting the same neighbours three or more times, "
+                "so give the groups a few weeks together.")
+    else:
+        word = "recurring tie" if c.recurring_ties == 1 and not for_funder else "recurring ties"
+        ties = (f"{n(c.recurring_ties)} {word}: pairs of neighbours who have met three or more times and "
+                f"both said they would like to meet again. {n(c.with_a_tie)} of the area's "
+                f"{n(c.residents)} residents have at least one{share(c.with_a_tie, c.residents)}.")
+    if not c.fifth_size:
+        fifth = "Nobody lives in the area yet, so there is no most isolated fifth to follow."
+    else:
+        fifth = (f"The most isolated fifth ({n(c.fifth_size)} residents: twelve weeks ago they had met the "
+                 f"fewest people, then had the loneliest check-ins): {n(c.fifth_with_a_tie)} of them now have at "
+                 f"least one recurring tie{share(c.fifth_with_a_tie, c.fifth_size)}, against "
+                 f"{n(c.fifth_with_a_tie_at_start)} when the twelve weeks began.")
+    weeks = [w for w in c.weeks if w.mean_checkin is not None and (not for_funder or w.checkins >= SUPPRESS_BELOW)]
+    if not weeks:
+        checkin = ("Not enough check-ins in these weeks to show a trend yet." if for_funder
+                   else "No check-ins answered in these weeks yet.")
+    elif len(weeks) == 1:
+        checkin = (f"The mean check-in score was {weeks[0].mean_checkin:.1f} in the week of "
+                   f"{_week_words(weeks[0].week)} (3 means rarely lonely, 9 often lonely).")
+    else:
+        first, last = weeks[0], weeks[-1]
+        checkin = (f"The mean check-in score went from {first.mean_checkin:.1f} in the week of "
+                   f"{_week_words(first.week)} to {last.mean_checkin:.1f} in the week of {_week_words(last.week)} "
+                   f"(3 means rarely lonely, 9 often lonely; lower is better): "
+                   f"{_checkin_change(first.mean_checkin, last.mean_checkin)}.")
+    if c.diversity is None or (for_funder and c.diverse_people < SUPPRESS_BELOW):
+        diversity = "Once residents have two or more recurring ties, this shows how varied those ties are."
+    else:
+        diversity = (f"Among the {n(c.diverse_people)} residents with two or more recurring ties, their ties are "
+                     f"{round(100 * c.diversity)}% as varied as they could be across neighbourhoods and "
+                     "interests (0% all alike, 100% as mixed as their number allows).")
+    period = "These weeks"
+    if c.weeks:
+        period = (f"The twelve weeks from {_week_words(c.weeks[0].week, year=True)} to the week of "
+                  f"{_week_words(c.weeks[-1].week, year=True)}")
+    return {"period": period, "ties": ties, "fifth": fifth, "checkin": checkin, "diversity": diversity}

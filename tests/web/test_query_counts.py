@@ -22,7 +22,7 @@ from store.groups.models import Group
 
 # The most statements each page may run for a logged-in person (session and user loading included).
 BUDGET = {
-    "resident home": 18,
+    "resident home": 22,  # 3 of them the resident's own connections (attendance, meet-again, check-ins)
     "group page": 18,
     "events search": 6,
     "events search, not cached": 12,
@@ -33,6 +33,8 @@ BUDGET = {
     "organiser overview": 30,
     "date roster": 16,
     "members": 18,
+    "connections": 14,
+    "impact summary": 14,
 }
 # How many more statements a page may run when the town holds several times as much.
 GROWTH = 2
@@ -102,6 +104,8 @@ def pages_for(app, db, town):
     visit("organiser overview", f"/organiser/centres/{centre.id}/")
     visit("date roster", f"/organiser/events/{event.id}/dates/{occurrence.id}")
     visit("members", f"/organiser/centres/{centre.id}/members")
+    visit("connections", f"/organiser/centres/{centre.id}/connections")
+    visit("impact summary", f"/organiser/centres/{centre.id}/impact")
     return counts
 
 

@@ -24,6 +24,7 @@ from store.centres.models import Centre
 from store.core.db import utcnow
 from store.groups.safety import lift_organiser_pause
 from store.groups.words import organiser_group_words
+from store.insight.connectedness import centre_connectedness
 from store.insight.figures import (
     act_on_report,
     centre_reports,
@@ -40,6 +41,8 @@ from store.insight.snapshots import latest_snapshot
 from store.insight.words import (
     FIT_EXPLAINED,
     fit_percent,
+    funder_count,
+    organiser_connectedness_words,
     organiser_duration_words,
     organiser_fit_words,
     organiser_reports_words,
@@ -94,6 +97,25 @@ def overview(centre_id: int):
                            open_reports=len(centre_reports(session, centre.id, open_only=True)),
                            reports_words=organiser_reports_words, fit_words=organiser_fit_words,
                            group_words=organiser_group_words, fit_explained=FIT_EXPLAINED)
+
+
+@bp.route("/connections")
+@organiser_required
+def connections(centre_id: int):
+    centre = _centre(centre_id)
+    measures = centre_connectedness(db_session(), centre)
+    return render_template("insight/connections.html", centre=centre, measures=measures,
+                           words=organiser_connectedness_words(measures))
+
+
+@bp.route("/impact")
+@organiser_required
+def impact(centre_id: int):
+    """The one-page impact summary for funders: counts, shares and charts only, small counts hidden."""
+    centre = _centre(centre_id)
+    measures = centre_connectedness(db_session(), centre)
+    return render_template("insight/impact.html", centre=centre, measures=measures, today=utcnow().date(),
+                           words=organiser_connectedness_words(measures, for_funder=True), count=funder_count)
 
 
 @bp.route("/graph")

@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 from store.conversations.access import centres_for_resident, thread_of_message
 from store.conversations.inbox import open_count
 from store.groups.overview import home_groups
+from store.insight.connectedness import own_connectedness
+from store.insight.own_words import resident_connection_words
 from store.messages.outbox import messages_for, read_message
 from store.messages.reading import unread_count, unread_words
 from store.profiles.operations import get_profile
@@ -80,6 +82,8 @@ def home():
         needs_profile=is_resident and (profile is None or not profile.has_home),
         recommendations=recommendations_for(session, current_user.id),
         group_views=home_groups(session, current_user.id),
+        # only the asking resident's own figures, never anyone else's
+        own=resident_connection_words(own_connectedness(session, current_user.id)) if is_resident else None,
     )
 
 
