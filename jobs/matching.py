@@ -125,7 +125,7 @@ def plan_matching(ctx: JobContext, centre_id: int | None = None, requested_by_id
                      requested_by_id=requested_by_id) as (session, run):
         ids = [o.id for o in upcoming_slots(session, centre_id=centre_id)]
         # new dates on offer: rank them for everyone too, in batches every worker can take
-        batches = recommendation_batches(ranked_user_ids(session))
+        batches = recommendation_batches(ranked_user_ids(session), REC_BATCH)
         run.counts = {"dates": len(ids), "recommendation_batches": len(batches)}
         calls = [("run_match", occurrence_id, requested_by_id) for occurrence_id in ids]
         calls += [("refresh_recommendations", None, batch) for batch in batches]
