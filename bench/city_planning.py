@@ -170,7 +170,7 @@ def _wait_until_idle(db: Database, queue: Queue, *, timeout: float, log=print) -
     raise SystemExit(f"the planning run did not finish within {timeout:.0f} s")
 
 
-def run_planning(template: str, workers: int, *, timeout: float = 1800, log=print) -> dict:
+def run_planning(template: str, workers: int, *, timeout: float = 3600, log=print) -> dict:
     """Copy the city, start ``workers`` worker processes, plan every date, and measure."""
     name = f"{template}_run"
     _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,20000,50000", help="residents per city, comma-separated")
     parser.add_argument("--workers", default="1,2", help="worker processes, comma-separated; each count runs at every size")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed for one planning run")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed for one planning run")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     counts = sorted(int(w) for w in args.workers.split(","))
