@@ -12,13 +12,23 @@ from store.groups.candidates import upcoming_slots
 from store.groups.matching import FANOUT_SIZE, LEFT_OUT, plan_regions, run_matching
 from store.groups.offers import close_finished_groups, lapse_unanswered_offers
 from store.profiles.vectors import refit_vectors
-from store.recommendations.operations import refresh_recommendations
+from store.recommendations.operations import ranked_user_ids, refresh_recommendations
 
 __all__ = ["run_match", "match_region", "plan_matching", "close_meetings", "refresh_recs", "refit_profile_vectors",
-           "TOTALS"]
+           "TOTALS", "REC_BATCH", "recommendation_batches"]
 
 #: The counts a matching run adds up across its regions.
 TOTALS = ("groups", "offered", "unplaced", "below_floor")
+
+#: How many residents one ``refresh_recommendations`` job ranks when a plan refreshes everyone:
+#: small enough for every worker to take a share, large enough that fitting the ranker (once per
+#: batch) costs little beside the ranking.
+REC_BATCH = 500
+
+
+def recommendation_batches(user_ids: list[int], size: int = REC_BATCH) -> list[list[int]]:
+    """``user_ids`` in order, cut into batches of at most ``size``."""
+    return [user_ids[start:start + size] for start in range(0, len(user_ids), size)]
 
 
 def _progress(run: JobRun, start: float = 0.1, span: float = 0.8):
@@ -114,10 +124,11 @@ def plan_matching(ctx: JobContext, centre_id: int | None = None, requested_by_id
     with tracked_run(ctx, kind="planning", key=f"centre={centre_id or 'all'}", centre_id=centre_id,
                      requested_by_id=requested_by_id) as (session, run):
         ids = [o.id for o in upcoming_slots(session, centre_id=centre_id)]
-        run.counts = {"dates": len(ids)}
-        # new dates on offer: rank them for everyone too
+        # new dates on offer: rank them for everyone too, in batches every worker can take
+        batches = recommendation_batches(ranked_user_ids(session), REC_BATCH)
+        run.counts = {"dates": len(ids), "recommendation_batches": len(batches)}
         calls = [("run_match", occurrence_id, requested_by_id) for occurrence_id in ids]
-        calls.append(("refresh_recommendations",))
+        calls += [("refresh_recommendations", None, batch) for batch in batches]
         _queue_before_commit(ctx, calls)
     _queue_after_commit(ctx, calls)
     return len(ids)
@@ -135,10 +146,16 @@ def close_meetings(ctx: JobContext) -> dict:
 
 
 @job("refresh_recommendations", retries=2, retry_delay=60)
-def refresh_recs(ctx: JobContext, user_id: int | None = None) -> int:
-    """Recompute recommended events for one resident (after a profile change) or for everyone."""
-    with tracked_run(ctx, kind="recommendations", key=f"user={user_id or 'all'}") as (session, run):
-        ranked = refresh_recommendations(session, user_ids=[user_id] if user_id else None)
+def refresh_recs(ctx: JobContext, user_id: int | None = None, user_ids: list[int] | None = None) -> int:
+    """Recompute recommended events for one resident (after a profile change), for a batch of
+    residents (``user_ids``, as a plan queues them), or for everyone. Running it again replaces
+    the same people's lists, so a batch retried or run twice leaves the same recommendations."""
+    if user_ids is not None:
+        who, key = list(user_ids), f"users={min(user_ids, default=0)}..{max(user_ids, default=0)}"
+    else:
+        who, key = ([user_id] if user_id else None), f"user={user_id or 'all'}"
+    with tracked_run(ctx, kind="recommendations", key=key) as (session, run):
+        ranked = refresh_recommendations(session, user_ids=who) if who != [] else 0
         run.counts = {"residents": ranked}
     return ranked
 

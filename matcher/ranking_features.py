@@ -97,6 +97,7 @@ class ContentModel:
 
     def fit(self, events: Sequence) -> "ContentModel":
         """Fit both vectorizers on the events and store their matrix ``X_``; returns ``self``."""
+        self._interest_cache, self._dense = {}, None
         self.tags_ = TfidfVectorizer(analyzer=tag_analyzer, sublinear_tf=True)
         self.words_ = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5,
                                       max_features=30000, dtype=np.float64)
@@ -143,11 +144,25 @@ class ContentModel:
         """
         if not tags:
             return np.zeros(self.X_.shape[1])
-        T = self._transform(self.tags_, [list(tags)])
-        W = self._transform(self.words_, [" ".join(tags)])
-        v = sparse.hstack([self.tag_weight * T, W]).toarray().ravel()
-        norm = np.linalg.norm(v)
-        return v / norm if norm > 0 else v
+        key = tuple(tags)
+        cache = self.__dict__.setdefault("_interest_cache", {})
+        if key not in cache:
+            self.prime_interests([key])
+        return cache[key].copy()
+
+    def prime_interests(self, many: Sequence[Sequence[str]]) -> None:
+        """Work out the interest vectors of many members in one pass (each row is transformed on
+        its own, so a vector is the same as :meth:`interests` alone gives); later calls read them."""
+        cache = self.__dict__.setdefault("_interest_cache", {})
+        keys = list(dict.fromkeys(tuple(t) for t in many if t and tuple(t) not in cache))
+        if not keys:
+            return
+        T = self._transform(self.tags_, [list(k) for k in keys])
+        W = self._transform(self.words_, [" ".join(k) for k in keys])
+        V = sparse.hstack([self.tag_weight * T, W]).toarray()
+        for key, v in zip(keys, V):
+            norm = np.linalg.norm(v)
+            cache[key] = v / norm if norm > 0 else v
 
     def profile(self, tags: Sequence[str], history: Sequence[int], weights: np.ndarray,
                 interest_weight: float = 1.0) -> np.ndarray:
@@ -194,8 +209,10 @@ class ContentModel:
         >>> m.top_terms(0, m.interests(["walking"]))
         ['walking']
         """
-        row = self.X_[int(event)]
-        contrib = row.toarray().ravel() * profile
+        dense = self.__dict__.get("_dense")
+        if dense is None:
+            dense = self._dense = self.X_.toarray()
+        contrib = dense[int(event)] * profile
         floor = 0.1 * contrib.sum()  # a term must carry a tenth of the match to be named
         is_word = np.arange(contrib.size) >= self.n_tags_
         order = np.lexsort((np.arange(contrib.size), -contrib, is_word))  # shared tags first

@@ -53,7 +53,8 @@ def begin_seat_change(session: Session) -> None:
 def lock_occurrence(session: Session, occurrence_id: int) -> Occurrence | None:
     """Load an occurrence for a change of seats, holding the lock that serialises such changes.
 
-    PostgreSQL locks the row (``FOR UPDATE``). SQLite has one writer at a time: a session begun
+    PostgreSQL locks the row (``FOR NO KEY UPDATE``: changes of seats wait for each other, while
+    rows that only refer to the date, such as another job's recommendations, need not). SQLite has one writer at a time: a session begun
     with :func:`begin_seat_change` holds that lock from its start; one already inside a plain read
     transaction stays correct too (SQLite refuses a write from a stale snapshot rather than
     overbook) but may be told "database is locked" under contention.
@@ -62,7 +63,7 @@ def lock_occurrence(session: Session, occurrence_id: int) -> Occurrence | None:
     begin_seat_change(session)
     query = select(Occurrence).where(Occurrence.id == occurrence_id).execution_options(populate_existing=True)
     if dialect != "sqlite":
-        query = query.with_for_update(of=Occurrence)
+        query = query.with_for_update(of=Occurrence, key_share=True)
     return session.scalar(query)
 
 

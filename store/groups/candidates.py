@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import String, and_, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from matcher.defaults import GROUP_SIZE, TRAVEL_KM
@@ -172,8 +173,15 @@ def candidates_for(
     skip = _placed_user_ids(session, occurrence.id) | _declined_user_ids(session, occurrence.id) | set(exclude)
     busy = _busy_around(session, occurrence)
     placed_ever = exists().where(GroupMember.user_id == Profile.user_id, GroupMember.status == SeatStatus.ACCEPTED)
+    # Only the columns the checks read, as plain rows; the lists stored as JSON are decoded only
+    # for the people near enough and free of the cheaper checks (a date's neighbourhood holds
+    # thousands of homes in a city, and most are further than their own travel distance).
     query = (
-        select(Profile, placed_ever.label("placed_ever"))
+        select(Profile.user_id, Profile.home_lat, Profile.home_lon, Profile.travel_km, Profile.paused_until,
+               Profile.organiser_paused_until, Profile.frequency, Profile.new_faces,
+               *(cast(column, String) for column in (Profile.availability, Profile.wants, Profile.access_needs,
+                                                     Profile.dietary)),
+               placed_ever.label("placed_ever"))
         .join(User, Profile.user_id == User.id)
         .where(
             Profile.include_in_matching.is_(True),
@@ -188,31 +196,47 @@ def candidates_for(
         .order_by(Profile.user_id)
     )
     out = []
-    for profile, was_placed in session.execute(query):
-        uid = profile.user_id
+    for (uid, home_lat, home_lon, travel_km, paused_until, organiser_paused_until, frequency, new_faces,
+         availability, wants, access_needs, dietary, was_placed) in session.execute(query):
         status = signups.get(uid)
         if uid in skip or status == SignupStatus.CANCELLED:
             continue
-        if _paused(profile.paused_until, today) or _paused(profile.organiser_paused_until, today):
+        if _paused(paused_until, today) or _paused(organiser_paused_until, today):
             continue  # no offers at all during a pause, even for a date after it ends
-        if uid in busy and busy[uid] < SPACING_DAYS.get(profile.frequency or "", DEFAULT_SPACING_DAYS):
+        if uid in busy and busy[uid] < SPACING_DAYS.get(frequency or "", DEFAULT_SPACING_DAYS):
             continue  # already has a group close to this date, as often as they asked
+        travel = float(travel_km or DEFAULT_TRAVEL_KM)
+        km = distance_km((home_lat, home_lon), venue)
+        if km > travel:
+            continue
         signed_up = status in HOLDS_SEAT
         waiting = status == SignupStatus.WAITLISTED
         if not (signed_up or waiting):
-            if profile.availability and slot not in profile.availability:
+            slots = _listed(availability)
+            if slots and slot not in slots:
                 continue
-            if profile.wants and event.kind not in profile.wants:
+            kinds = _listed(wants)
+            if kinds and event.kind not in kinds:
                 continue
-        if not _needs(profile, event.kind) <= features:
+        needs = _Needs(_listed(access_needs), _listed(dietary))
+        if not _needs(needs, event.kind) <= features:
             continue
-        travel = float(profile.travel_km or DEFAULT_TRAVEL_KM)
-        km = distance_km((profile.home_lat, profile.home_lon), venue)
-        if km > travel:
-            continue
-        out.append(Candidate(uid, float(profile.home_lat), float(profile.home_lon), travel, km,
-                             signed_up, bool(was_placed), _prefers_new(profile), waiting))
+        out.append(Candidate(uid, float(home_lat), float(home_lon), travel, km,
+                             signed_up, bool(was_placed), prefers_new(new_faces), waiting))
     return out
+
+
+@dataclass(frozen=True)
+class _Needs:
+    """The two lists of a profile that say what a venue must offer (what ``person_needs`` reads)."""
+
+    access_needs: list
+    dietary: list
+
+
+def _listed(text: str | None) -> list:
+    """A list stored as JSON, read from its text (none stored: empty)."""
+    return (json.loads(text) or []) if text else []
 
 
 def _within_reach(venue: tuple[float, float]):
@@ -230,10 +254,6 @@ def _within_reach(venue: tuple[float, float]):
 def _paused(until, today) -> bool:
     """A pause lasts up to and including its date (the same rule as ``is_matchable``)."""
     return until is not None and until >= today
-
-
-def _prefers_new(profile: Profile) -> float:
-    return prefers_new(profile.new_faces)
 
 
 def past_groups(session: Session, user_ids: set[int], since: datetime) -> list[list[int]]:

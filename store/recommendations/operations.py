@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, joinedload
 
 from matcher.ranking import Attendance, EventRanker
 from matcher.ranking import Event as RankEvent
@@ -35,7 +35,8 @@ from store.events.times import to_local, zone
 from store.profiles.models import Profile
 from store.recommendations.models import Recommendation
 
-__all__ = ["WINDOW", "Suggestion", "rank_event", "rank_member", "refresh_recommendations", "recommendations_for"]
+__all__ = ["WINDOW", "Suggestion", "rank_event", "rank_member", "ranked_user_ids", "refresh_recommendations",
+           "recommendations_for"]
 
 #: How far ahead recommendations look, and how far back attendance is used.
 WINDOW = timedelta(days=42)
@@ -94,11 +95,12 @@ def _booked_events(session: Session, user_ids: list[int], now: datetime) -> dict
     return out
 
 
-def _one_per_event(ranker: EventRanker, user_id: int, dates: list[Occurrence], k: int, now: datetime):
-    """The top ``k`` events for one resident, each at its best-ranked date (ranked among ``dates``)."""
-    event_of = {str(o.id): o.event_id for o in dates}
+def _one_per_event(ranker: EventRanker, user_id: int, dates: list[str], event_of: dict[str, int], k: int,
+                   now: datetime):
+    """The top ``k`` events for one resident, each at its best-ranked date (ranked among ``dates``,
+    the ids of dates; ``event_of`` maps each date's id to its event)."""
     chosen: dict[int, object] = {}
-    left = [str(o.id) for o in dates]
+    left = dates
     while left and len(chosen) < k:
         wanted = k - len(chosen)
         recs = ranker.rank(str(user_id), left, k=wanted, as_of=now, say_when=False, one_per=event_of)
@@ -108,6 +110,16 @@ def _one_per_event(ranker: EventRanker, user_id: int, dates: list[Occurrence], k
             chosen.setdefault(event_of[rec.event_id], rec)
         left = [i for i in left if event_of[i] not in chosen]
     return list(chosen.values())
+
+
+def _ranked(query):
+    """Only active people's profiles are ranked."""
+    return query.join(User, Profile.user_id == User.id).where(User.is_active.is_(True))
+
+
+def ranked_user_ids(session: Session) -> list[int]:
+    """Everyone :func:`refresh_recommendations` ranks when given no ``user_ids``, in id order."""
+    return list(session.scalars(_ranked(select(Profile.user_id)).order_by(Profile.user_id)))
 
 
 def refresh_recommendations(
@@ -128,7 +140,8 @@ def refresh_recommendations(
     occurrences = list(session.scalars(
         select(Occurrence).join(Event, Occurrence.event_id == Event.id)
         .where(Occurrence.starts_at >= now - HISTORY, Occurrence.starts_at <= now + WINDOW)
-    ))
+        .options(joinedload(Occurrence.event).joinedload(Event.centre))
+    ).unique())
     events = [rank_event(o) for o in occurrences]
     upcoming = [o for o in occurrences if o.starts_at >= now and not o.is_cancelled]
     known = {e.id for e in events}
@@ -139,27 +152,40 @@ def refresh_recommendations(
         )
         if str(o) in known
     ]
-    query = select(Profile).join(User, Profile.user_id == User.id).where(User.is_active.is_(True))
+    query = _ranked(select(Profile))
     if user_ids is not None:
         query = query.where(Profile.user_id.in_(list(user_ids)))
-    profiles = list(session.scalars(query))
+    profiles = list(session.scalars(query.order_by(Profile.user_id)))
     if not profiles:
         return 0
+    # the ranker reads only the ranked person's own profile (and everyone's attendance), so one
+    # fitted on a batch of people ranks each of them as one fitted on everybody would
     ranker = EventRanker().fit(events, attendance, [rank_member(p) for p in profiles])
+    ranker.content_.prime_interests([tuple(p.interests or ()) for p in profiles])
     ids = [p.user_id for p in profiles]
     booked = _booked_events(session, ids, now)
     session.execute(delete(Recommendation).where(Recommendation.user_id.in_(ids)))
     loop = progress(profiles, len(profiles), "ranking events") if progress else profiles
-    # meets_needs, with each event's offers and each person's needs worked out once
-    offers = [(o, o.event.kind, event_offers(o.event)) for o in upcoming]
-    kinds = {kind for _, kind, _ in offers}
+    # meets_needs, with each event's offers and each person's needs worked out once; people with
+    # the same needs and bookings (most people: none) share one list of dates
+    offers = [(str(o.id), o.event_id, o.event.kind, event_offers(o.event)) for o in upcoming]
+    event_of = {oid: event_id for oid, event_id, _, _ in offers}
+    kinds = sorted({kind for _, _, kind, _ in offers})
+    shared: dict[tuple, list[str]] = {}
+    rows = []
     for profile in loop:
         mine = booked.get(profile.user_id, set())
         needs = {kind: person_needs(profile, kind) for kind in kinds}
-        dates = [o for o, kind, offered in offers if o.event_id not in mine and needs[kind] <= offered]
-        for position, rec in enumerate(_one_per_event(ranker, profile.user_id, dates, k, now)):
-            session.add(Recommendation(user_id=profile.user_id, occurrence_id=int(rec.event_id), rank=position,
-                                       score=float(rec.score), reason=rec.reason, computed_at=now))
+        key = (tuple(needs[kind] for kind in kinds), frozenset(mine))
+        dates = shared.get(key)
+        if dates is None:
+            dates = shared[key] = [oid for oid, event_id, kind, offered in offers
+                                   if event_id not in mine and needs[kind] <= offered]
+        for position, rec in enumerate(_one_per_event(ranker, profile.user_id, dates, event_of, k, now)):
+            rows.append({"user_id": profile.user_id, "occurrence_id": int(rec.event_id), "rank": position,
+                         "score": float(rec.score), "reason": rec.reason, "computed_at": now})
+    if rows:
+        session.execute(insert(Recommendation), rows)
     session.flush()
     return len(profiles)
 
