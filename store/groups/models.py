@@ -75,6 +75,10 @@ class Group(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: The group that met before and is offered this date together (a standing group,
+    #: ``store.groups.continuing``); empty for a group the matcher formed afresh.
+    continues_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), default=None, index=True)
 
     seats: Mapped[list["GroupMember"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="GroupMember.id", lazy="selectin"
@@ -106,6 +110,9 @@ class GroupMember(Base):
     responded_at: Mapped[datetime | None] = mapped_column(default=None)
     attended: Mapped[bool | None] = mapped_column(Boolean, default=None)
     feedback_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: When this member said "I'd rather meet new people next time": this group is not
+    #: continued with them (``store.groups.continuing``).
+    rather_new_at: Mapped[datetime | None] = mapped_column(default=None)
 
     group: Mapped[Group] = relationship(back_populates="seats")
     user: Mapped[User] = relationship(lazy="joined")
