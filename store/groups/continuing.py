@@ -39,19 +39,17 @@ from matcher.groups import Venues
 from store.core.db import utcnow
 from store.events.models import Occurrence
 from store.groups.candidates import Candidate, matcher_members, past_groups, upcoming_slots, venue_features
-from store.groups.models import ACTIVE_GROUPS, Group, GroupMember, GroupStatus, MeetAgain, SeatStatus
+from store.groups.models import ACTIVE_GROUPS, MIX_RUN, Group, GroupMember, GroupStatus, MeetAgain, SeatStatus
 from store.groups.offers import respond, seat_of
 from store.profiles.blocks import profile_blocks
 from store.profiles.models import Profile
 from store.profiles.taxonomy import faces_leaning
+from store.groups.words import organiser_continuing_words, organiser_group_words
 from store.social.models import Block, Report
 from store.social.operations import tie_pairs
 
 __all__ = ["CONTINUING_REASON", "MIX_RUN", "RECENT", "keen_core", "meetings_in_a_row", "standing_plans", "can_choose_new",
-           "rather_meet_new", "keep_meeting"]
-
-#: "A mix of both" (and no answer): at most this many meetings in a row with the same group.
-MIX_RUN = 4
+           "rather_meet_new", "keep_meeting", "date_groups_for_organisers"]
 
 #: The stored reason of a standing group (``Group.reason``; readers see their own, ``reason_for``).
 CONTINUING_REASON = "Most of this group said they'd like to meet again: offered the next date together."
@@ -65,11 +63,13 @@ def keen_core(answers: list[tuple[int, int, bool]]) -> set[int]:
     the group is not mostly yes (see the module's rules).
 
     >>> keen_core([(1, 2, True), (2, 1, True), (3, 1, False)])
+    {1, 2}
+    >>> keen_core([(1, 2, True), (2, 1, True), (3, 1, False), (4, 1, False)])  # half keen is not most
     set()
-    >>> sorted(keen_core([(1, 2, True), (2, 1, True), (3, 1, True), (3, 2, False), (4, 1, False)]))
+    >>> sorted(keen_core([(1, 2, True), (2, 1, True), (3, 1, True), (3, 2, True), (3, 4, False), (4, 1, False)]))
     [1, 2]
-    >>> sorted(keen_core([(1, 2, True), (2, 1, True), (2, 3, True), (3, 2, True), (1, 3, False)]))
-    [1, 2, 3]
+    >>> sorted(keen_core([(1, 2, True), (2, 1, True), (2, 3, True), (3, 2, True), (1, 3, False)]))  # 1: half yes
+    [2, 3]
     """
     said: dict[int, list[bool]] = {}
     yes = set()
@@ -231,3 +231,12 @@ def keep_meeting(session: Session, group_id: int, user) -> None:
         raise LookupError(group_id)
     seat.rather_new_at = None
     session.flush()
+
+
+def date_groups_for_organisers(session: Session, occurrence_id: int) -> list[tuple[Group, str, str]]:
+    """A date's live groups as organisers read them: ``(group, its state in words, "Keeps
+    meeting: their 2nd date together" or "")``, standing groups first."""
+    groups = session.scalars(select(Group).where(Group.occurrence_id == occurrence_id, Group.status.in_(ACTIVE_GROUPS))
+                             .order_by(Group.id)).all()
+    rows = [(g, organiser_group_words(g), organiser_continuing_words(g, meetings_in_a_row(session, g))) for g in groups]
+    return sorted(rows, key=lambda row: not row[2])

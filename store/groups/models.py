@@ -13,12 +13,16 @@ from store.accounts.models import User
 from store.core.db import Base, utcnow
 
 __all__ = [
-    "GroupStatus", "SeatStatus", "ACTIVE_SEATS", "ACTIVE_GROUPS", "ANSWER_BY", "NOTE_LENGTH", "reply_by",
+    "GroupStatus", "SeatStatus", "ACTIVE_SEATS", "ACTIVE_GROUPS", "ANSWER_BY", "NOTE_LENGTH", "MIX_RUN", "reply_by",
     "Group", "GroupMember", "MeetAgain", "MeetingNote",
 ]
 
 #: An offer still unanswered this close to the meeting lapses, so a group knows who is coming.
 ANSWER_BY = timedelta(hours=12)
+
+#: Groups that keep meeting (``store.groups.continuing``): a member who chose "a mix of both" (or
+#: did not choose) meets the same group at most this many times in a row, then new people too.
+MIX_RUN = 4
 
 #: The longest meeting note an organiser can leave ("look for the Hearth sign by the window").
 NOTE_LENGTH = 300
