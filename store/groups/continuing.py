@@ -15,8 +15,8 @@ The rules (one home; README "Groups that keep meeting" says the same):
   put back with someone either of them has blocked or reported, or said "no" to after this
   meeting: of such a pair, the one in more such conflicts (then the later id) is left out.
 * **Next suitable date.** The next date of the same event first: a group is continued at
-  another event of the same centre only when its own event has no open date within the
-  matching horizon. A group is continued once (a continuation that did not go ahead ends the
+  another event of the same centre only when its own event has no later open date within the
+  matching horizon (two weeks). A group is continued once (a continuation that did not go ahead ends the
   run), and only within ``RECENT`` of its meeting.
 * **Gaps.** When fewer than the smallest group size are carried over (at least two), the
   matcher adds the most compatible newcomers (``matcher.continuing.fill_group``); if it cannot,
@@ -133,10 +133,15 @@ def _sources(session: Session, occurrence: Occurrence, now: datetime) -> list[Gr
     ).all()
     if not rows:
         return []
-    open_events = {o.event_id for o in upcoming_slots(session, centre_id=event.centre_id, now=now)}
-    same = [g for g in rows if session.get(Occurrence, g.occurrence_id).event_id == event.id]
-    other = [g for g in rows if session.get(Occurrence, g.occurrence_id).event_id not in open_events]
-    return same + [g for g in other if g not in same]
+    upcoming = upcoming_slots(session, centre_id=event.centre_id, now=now)
+    same, other = [], []
+    for g in rows:
+        met_at = session.get(Occurrence, g.occurrence_id)
+        if met_at.event_id == event.id:
+            same.append(g)
+        elif not any(o.event_id == met_at.event_id and o.starts_at > met_at.starts_at for o in upcoming):
+            other.append(g)  # its own event has no later open date: another of the centre's will do
+    return same + other
 
 
 def _carried(session: Session, group: Group, cands: dict[int, Candidate]) -> set[int]:
@@ -218,10 +223,16 @@ def rather_meet_new(session: Session, settings: Settings, group_id: int, user, *
     offered = seat.status == SeatStatus.OFFERED and seat.group.continues_id is not None
     seat.rather_new_at = now
     session.flush()
+    rematch = False
     if offered and seat.group.status in ACTIVE_GROUPS:
-        _, rematch = respond(session, settings, group_id, user, accept=False, now=now)
-        return rematch
-    return False
+        rematch = respond(session, settings, group_id, user, accept=False, now=now)[1]
+    # an offer of this group's next date, already made, is declined too (a yes already given stands)
+    for later in session.scalars(select(Group).where(Group.continues_id == group_id, Group.status.in_(ACTIVE_GROUPS))):
+        mine = seat_of(session, later.id, user.id)
+        if mine is not None and mine.status == SeatStatus.OFFERED:
+            mine.rather_new_at = now
+            rematch = respond(session, settings, later.id, user, accept=False, now=now)[1] or rematch
+    return rematch
 
 
 def keep_meeting(session: Session, group_id: int, user) -> None:

@@ -180,3 +180,24 @@ def test_an_offer_of_a_standing_group_can_be_turned_into_new_people(db, settings
     rather_meet_new(db, settings, standing.id, people[0], now=after)
     seat = next(s for s in standing.seats if s.user_id == people[0].id)
     assert seat.status == SeatStatus.DECLINED and seat.rather_new_at is not None
+
+
+def test_another_event_of_the_centre_only_when_their_own_has_no_next_date(db, settings, series):
+    centre, organiser, _, (first, second, _) = series
+    _, walk = make_event(db, settings, centre, organiser, days_ahead=5, kind="event", title="Park walk")
+    people = [make_resident(db) for _ in range(5)]
+    group, after = _meet(db, settings, first, people)
+    run_matching(db, settings, walk.id, now=after)  # the supper goes on next week: wait for it
+    assert all(g.continues_id is None for g in _groups_at(db, walk))
+
+
+def test_a_one_off_group_goes_on_at_another_event_of_the_centre(db, settings):
+    centre = make_centre(db)
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    _, supper = make_event(db, settings, centre, organiser, days_ahead=3)
+    _, walk = make_event(db, settings, centre, organiser, days_ahead=5, kind="event", title="Park walk")
+    people = [make_resident(db) for _ in range(5)]
+    group, after = _meet(db, settings, supper, people)
+    run_matching(db, settings, walk.id, now=after)
+    standing = [g for g in _groups_at(db, walk) if g.continues_id == group.id]
+    assert len(standing) == 1 and _members(standing[0]) == _members(group)
