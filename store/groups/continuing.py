@@ -38,7 +38,16 @@ from matcher.continuing import fill_group
 from matcher.groups import Venues
 from store.core.db import utcnow
 from store.events.models import Occurrence
-from store.groups.candidates import Candidate, matcher_members, past_groups, upcoming_slots, venue_features
+from store.events.signups import seats_taken
+from store.groups.candidates import (
+    Candidate,
+    _within_seats,
+    candidates_for,
+    matcher_members,
+    past_groups,
+    upcoming_slots,
+    venue_features,
+)
 from store.groups.models import ACTIVE_GROUPS, MIX_RUN, Group, GroupMember, GroupStatus, MeetAgain, SeatStatus
 from store.groups.offers import respond, seat_of
 from store.profiles.blocks import profile_blocks
@@ -49,7 +58,8 @@ from store.social.models import Block, Report
 from store.social.operations import tie_pairs
 
 __all__ = ["CONTINUING_REASON", "MIX_RUN", "RECENT", "keen_core", "meetings_in_a_row", "standing_plans", "can_choose_new",
-           "rather_meet_new", "keep_meeting", "date_groups_for_organisers"]
+           "rather_meet_new", "keep_meeting", "date_groups_for_organisers",
+           "eligible_standing_first"]
 
 #: The stored reason of a standing group (``Group.reason``; readers see their own, ``reason_for``).
 CONTINUING_REASON = "Most of this group said they'd like to meet again: offered the next date together."
@@ -159,6 +169,23 @@ def _carried(session: Session, group: Group, cands: dict[int, Candidate]) -> set
     core = {u for u in core if leanings.get(u) == "familiar" or (leanings.get(u) == "mix" and run < MIX_RUN)}
     conflicts = _avoid(session, core) | {frozenset((r, e)) for r, e, again in answers if not again}
     return _without_conflicts(core, conflicts)
+
+
+def eligible_standing_first(session: Session, occurrence: Occurrence, now: datetime, seed: int) -> list[Candidate]:
+    """The date's candidates within its free seats, as ``candidates.eligible`` finds them, except
+    that the members a standing group would carry over come first: the seat limit (which puts
+    people never placed before ahead) never splits a group that keeps meeting."""
+    cands = candidates_for(session, occurrence, now=now)
+    by_id = {c.user_id: c for c in cands}
+    carried: set[int] = set()
+    for source in _sources(session, occurrence, now):
+        core = _carried(session, source, {u: c for u, c in by_id.items() if u not in carried})
+        if len(core) >= 2:
+            carried |= core
+    free = occurrence.event.capacity - seats_taken(session, occurrence.id)
+    first = [c for c in cands if c.user_id in carried]
+    free -= sum(not c.signed_up for c in first)
+    return first + _within_seats([c for c in cands if c.user_id not in carried], free, seed)
 
 
 def standing_plans(session: Session, occurrence: Occurrence, cands: list[Candidate], *,

@@ -18,13 +18,13 @@ from store.events.signups import lock_occurrence
 from store.groups.candidates import (
     MATCH_SIZE,
     Candidate,
-    eligible,
     matcher_members,
     past_groups,
     still_eligible,
     venue_features,
 )
 from store.groups.continuing import CONTINUING_REASON, standing_plans
+from store.groups.continuing import eligible_standing_first as eligible  # the seat limit never splits a standing group
 from store.groups.models import (
     Group,
     GroupMember,

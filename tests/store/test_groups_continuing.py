@@ -201,3 +201,19 @@ def test_a_one_off_group_goes_on_at_another_event_of_the_centre(db, settings):
     run_matching(db, settings, walk.id, now=after)
     standing = [g for g in _groups_at(db, walk) if g.continues_id == group.id]
     assert len(standing) == 1 and _members(standing[0]) == _members(group)
+
+
+def test_the_seat_limit_never_splits_a_group_that_keeps_meeting(db, settings):
+    """Free seats go to people never placed before first; a standing group's members come before that."""
+    centre = make_centre(db)
+    organiser = make_user(db, role=Role.ORGANISER, centre=centre)
+    event, _ = make_event(db, settings, centre, organiser, recurrence="weekly", capacity=5,
+                          repeat_until=date.today() + timedelta(days=10))
+    first, second = sorted(event.occurrences, key=lambda o: o.starts_at)
+    people = [make_resident(db) for _ in range(5)]
+    group, after = _meet(db, settings, first, people)
+    for _ in range(5):
+        make_resident(db)  # never placed: they would take the free seats first
+    run_matching(db, settings, second.id, now=after)
+    standing = [g for g in _groups_at(db, second) if g.continues_id == group.id]
+    assert len(standing) == 1 and _members(standing[0]) == _members(group)
