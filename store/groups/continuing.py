@@ -50,10 +50,10 @@ from store.groups.candidates import (
 )
 from store.groups.models import ACTIVE_GROUPS, MIX_RUN, Group, GroupMember, GroupStatus, MeetAgain, SeatStatus
 from store.groups.offers import respond, seat_of
+from store.groups.words import organiser_continuing_words, organiser_group_words
 from store.profiles.blocks import profile_blocks
 from store.profiles.models import Profile
 from store.profiles.taxonomy import faces_leaning
-from store.groups.words import organiser_continuing_words, organiser_group_words
 from store.social.models import Block, Report
 from store.social.operations import tie_pairs
 

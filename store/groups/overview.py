@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from store.core.db import utcnow
-from store.groups.continuing import can_choose_new
 from store.events.models import Occurrence
+from store.groups.continuing import can_choose_new
 from store.groups.feedback import can_give_feedback
 from store.groups.models import ACTIVE_GROUPS, GroupMember, SeatStatus
 from store.groups.notes import meeting_note
