@@ -57,7 +57,8 @@ def build_town(db, settings) -> Town:
     centre = make_centre(db, name="Woodhouse Community Centre")
     organiser = make_user(db, role=Role.ORGANISER, centre=centre)
     _, first = make_event(db, settings, centre, organiser, days_ahead=3, title="Tuesday supper")
-    people = [make_resident(db, name=f"Person{i} Surname") for i in range(4)]
+    for i in range(4):  # neighbours who are in the area but meet nobody
+        make_resident(db, name=f"Person{i} Surname")
     run_matching(db, settings, first.id)
     group = db.scalars(select(Group).where(Group.occurrence_id == first.id)).one()
     for seat in group.seats:

@@ -18,12 +18,13 @@ from store.events.signups import lock_occurrence
 from store.groups.candidates import (
     MATCH_SIZE,
     Candidate,
-    eligible,
     matcher_members,
     past_groups,
     still_eligible,
     venue_features,
 )
+from store.groups.continuing import CONTINUING_REASON, standing_plans
+from store.groups.continuing import eligible_standing_first as eligible  # the seat limit never splits a standing group
 from store.groups.models import (
     Group,
     GroupMember,
@@ -105,6 +106,11 @@ def run_matching(
               "below_floor": 0, "regions": len(regions), "proven_optimal": 0}
     objectives, left_out = [], []
     for region in regions:
+        region, kept, standing = _continue_standing(session, settings, occurrence, region, run_id=run_id, mode=mode,
+                                                    size=size, now=now)
+        counts["continued"] = counts.get("continued", 0) + standing
+        counts["groups"] += standing
+        counts["offered"] += kept
         placed, groups, objective, below, proven = _match_region(
             session, settings, occurrence, region, run_id=run_id, mode=mode, size=size, seed=seed, now=now,
             progress=progress)
@@ -154,26 +160,53 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         if floor > 0 and group_compatibility(blocks, member_ids) < floor:
             below += member_ids  # too little in common to offer: they get events recommended instead
             continue
-        group = Group(
-            centre_id=event.centre_id, occurrence_id=occurrence.id, run_id=run_id,
-            size_min=size[0], size_max=size[1], score=float(found.score), reason=found.reason,
-            farthest_km=float(found.farthest_km),
-        )
-        session.add(group)
-        session.flush()
-        held = _hold_seats(session, settings, occurrence, group, member_ids, now)
-        if len(held) < size[0]:
-            session.delete(group)  # too few seats left for it: nobody is offered a group without one
-            session.flush()
-            continue
-        for uid in held:
-            session.add(GroupMember(group_id=group.id, user_id=uid))
-        session.flush()
-        session.refresh(group)
-        offer_group(session, settings, group)
-        placed += len(held)
-        formed += 1
+        held = _offer_group_of(session, settings, occurrence, member_ids, run_id=run_id, size=size, now=now,
+                               score=float(found.score), reason=found.reason, farthest_km=float(found.farthest_km))
+        if held:
+            placed += len(held)
+            formed += 1
     return placed, formed, float(grouping.objective.mean), below, bool(grouping.proven_optimal)
+
+
+def _offer_group_of(session, settings, occurrence, member_ids, *, run_id, size, now, score, reason, farthest_km,
+                    continues_id=None) -> list[int]:
+    """Form one group of ``member_ids`` at ``occurrence``, hold their seats and offer it; the members
+    offered, or none when too few seats are left for it (then the group is not kept)."""
+    group = Group(
+        centre_id=occurrence.event.centre_id, occurrence_id=occurrence.id, run_id=run_id,
+        size_min=size[0], size_max=size[1], score=score, reason=reason, farthest_km=farthest_km,
+        continues_id=continues_id,
+    )
+    session.add(group)
+    session.flush()
+    held = _hold_seats(session, settings, occurrence, group, member_ids, now)
+    if len(held) < size[0]:
+        session.delete(group)  # too few seats left for it: nobody is offered a group without one
+        session.flush()
+        return []
+    for uid in held:
+        session.add(GroupMember(group_id=group.id, user_id=uid))
+    session.flush()
+    session.refresh(group)
+    offer_group(session, settings, group)
+    return held
+
+
+def _continue_standing(session, settings, occurrence, cands, *, run_id, mode, size, now):
+    """Offer the standing groups first (``store.groups.continuing``): the candidates left for the
+    matcher, and how many were offered a place in how many standing groups."""
+    placed, formed, taken = 0, 0, set()
+    for source, member_ids in standing_plans(session, occurrence, cands, size=size, mode=mode, now=now):
+        blocks = profile_blocks(session, member_ids)
+        by_id = {c.user_id: c for c in cands}
+        held = _offer_group_of(session, settings, occurrence, member_ids, run_id=run_id, size=size, now=now,
+                               score=group_compatibility(blocks, member_ids), reason=CONTINUING_REASON,
+                               farthest_km=max(by_id[u].km_to_venue for u in member_ids), continues_id=source.id)
+        if held:
+            placed += len(held)
+            formed += 1
+            taken |= set(member_ids)
+    return [c for c in cands if c.user_id not in taken], placed, formed
 
 
 def _hold_seats(session, settings, occurrence, group, user_ids, now) -> list[int]:

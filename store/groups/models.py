@@ -13,12 +13,16 @@ from store.accounts.models import User
 from store.core.db import Base, utcnow
 
 __all__ = [
-    "GroupStatus", "SeatStatus", "ACTIVE_SEATS", "ACTIVE_GROUPS", "ANSWER_BY", "NOTE_LENGTH", "reply_by",
+    "GroupStatus", "SeatStatus", "ACTIVE_SEATS", "ACTIVE_GROUPS", "ANSWER_BY", "NOTE_LENGTH", "MIX_RUN", "reply_by",
     "Group", "GroupMember", "MeetAgain", "MeetingNote",
 ]
 
 #: An offer still unanswered this close to the meeting lapses, so a group knows who is coming.
 ANSWER_BY = timedelta(hours=12)
+
+#: Groups that keep meeting (``store.groups.continuing``): a member who chose "a mix of both" (or
+#: did not choose) meets the same group at most this many times in a row, then new people too.
+MIX_RUN = 4
 
 #: The longest meeting note an organiser can leave ("look for the Hearth sign by the window").
 NOTE_LENGTH = 300
@@ -75,6 +79,10 @@ class Group(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: The group that met before and is offered this date together (a standing group,
+    #: ``store.groups.continuing``); empty for a group the matcher formed afresh.
+    continues_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), default=None, index=True)
 
     seats: Mapped[list["GroupMember"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="GroupMember.id", lazy="selectin"
@@ -106,6 +114,9 @@ class GroupMember(Base):
     responded_at: Mapped[datetime | None] = mapped_column(default=None)
     attended: Mapped[bool | None] = mapped_column(Boolean, default=None)
     feedback_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: When this member said "I'd rather meet new people next time": this group is not
+    #: continued with them (``store.groups.continuing``).
+    rather_new_at: Mapped[datetime | None] = mapped_column(default=None)
 
     group: Mapped[Group] = relationship(back_populates="seats")
     user: Mapped[User] = relationship(lazy="joined")

@@ -27,7 +27,7 @@ from store.groups.models import (
 )
 from store.groups.notes import meeting_note
 from store.groups.reasons import reason_for
-from store.groups.words import reply_by_words
+from store.groups.words import reply_by_words, resident_continuing_words
 from store.messages import links
 from store.messages.notices import send_once
 from store.messages.rendering import render
@@ -126,6 +126,7 @@ def offer_group(session: Session, settings: Settings, group: Group) -> int:
             session, f"offer:{group.id}:{seat.user_id}", seat.user, kind="group",
             content=render("group_offer", name=first_name(seat.user), what=what, when=when,
                            reason=reason_for(session, group, seat.user_id), reply_by=reply, note=note,
+                           keeps_meeting=resident_continuing_words(seat, group),
                            group_link=links.group_link(settings, group.id)),
         )
         sent += message is not None
@@ -200,6 +201,9 @@ def _best_replacement(session: Session, group: Group, occurrence: Occurrence, no
 
     active = [s.user_id for s in group.active_seats]
     tried = {s.user_id for s in group.seats}
+    if group.continues_id is not None:  # a standing group: nobody of the old group who was not carried over
+        source = session.get(Group, group.continues_id)
+        tried |= {s.user_id for s in source.seats} if source is not None else set()
     room = seats_taken(session, occurrence.id) < occurrence.event.capacity
     cands = [c for c in candidates_for(session, occurrence, now=now, exclude=tried)
              if (c.signed_up or room)

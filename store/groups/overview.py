@@ -11,12 +11,20 @@ from sqlalchemy.orm import Session, joinedload
 
 from store.core.db import utcnow
 from store.events.models import Event, Occurrence
+from store.groups.continuing import can_choose_new
 from store.groups.feedback import can_give_feedback
 from store.groups.models import ACTIVE_GROUPS, GroupMember, SeatStatus
 from store.groups.notes import meeting_note, notes_for_dates
 from store.groups.offers import describe, groups_for_user
 from store.groups.reasons import reason_facts, reason_for
-from store.groups.words import SeatWords, meeting_state, meeting_state_words, reply_by_words, resident_seat_words
+from store.groups.words import (
+    SeatWords,
+    meeting_state,
+    meeting_state_words,
+    reply_by_words,
+    resident_continuing_words,
+    resident_seat_words,
+)
 
 __all__ = ["GroupView", "resident_view", "resident_views", "home_groups"]
 
@@ -32,6 +40,8 @@ class GroupView:
     note: str               # how to find each other ("" if none)
     reply_by: str | None    # "Please reply by ...", while an answer is awaited
     feedback_open: bool     # ask "How did it go?"
+    keeps_meeting: str | None = None  # a group that keeps meeting, or "you chose new people"
+    can_choose_new: bool = False      # show "I'd rather meet new people next time"
 
     @property
     def group(self):
@@ -54,6 +64,7 @@ def resident_view(session: Session, seat: GroupMember, *, now: datetime | None =
         note=meeting_note(session, group, notes=notes) if state in ("coming", "happened") else "",
         reply_by=reply_by_words(occurrence.starts_at, occurrence.event.timezone) if awaiting else None,
         feedback_open=can_give_feedback(session, seat, now),
+        keeps_meeting=resident_continuing_words(seat), can_choose_new=can_choose_new(seat) and state != "cancelled",
     )
 
 

@@ -11,11 +11,12 @@ from datetime import datetime
 
 from store.events.models import Occurrence
 from store.events.times import to_local
-from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus, reply_by
+from store.groups.models import MIX_RUN, Group, GroupMember, GroupStatus, SeatStatus, reply_by
 
 __all__ = [
     "SeatWords", "MEETING_STATES", "meeting_state", "meeting_state_words", "reply_by_words", "resident_seat_words",
-    "member_words", "organiser_group_words", "WAITING", "waiting_words",
+    "member_words", "organiser_group_words", "WAITING", "waiting_words", "resident_continuing_words",
+    "organiser_continuing_words", "faces_choice_words",
 ]
 
 #: A group's meeting as people read it: still to come, it happened, the date was cancelled, or
@@ -126,6 +127,57 @@ def organiser_group_words(group: Group) -> str:
     if group.status == GroupStatus.MET:
         return f"Met: {coming} came"
     return "Didn't go ahead"
+
+
+def resident_continuing_words(seat: GroupMember, group: Group | None = None) -> str | None:
+    """What a member reads about their group keeping on meeting (the group page, the offer): that
+    they chose to meet new people next time, that this is a group that keeps meeting, or nothing.
+    ``group`` is the seat's group when the caller has it loaded already.
+
+    >>> import store.models  # every table, so the mappers can be built
+    >>> from datetime import timezone
+    >>> seat = GroupMember(status=SeatStatus.OFFERED); seat.group = Group(status=GroupStatus.PROPOSED, continues_id=3)
+    >>> resident_continuing_words(seat)[:31]
+    'This group keeps meeting: most '
+    >>> seat.rather_new_at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    >>> resident_continuing_words(seat)[:39]
+    'You chose to meet new people next time.'
+    """
+    if seat.rather_new_at is not None:
+        return ("You chose to meet new people next time. We won't offer this group's next date to you "
+                "together; we'll suggest new neighbours instead.")
+    if (group if group is not None else seat.group).continues_id is not None:
+        return ("This group keeps meeting: most of you said you'd like to meet again, so you're offered "
+                "this date together, before we form new groups.")
+    return None
+
+
+def organiser_continuing_words(group: Group, meetings: int = 2) -> str:
+    """How organisers read a standing group on a date's groups: "" for a group formed afresh.
+    ``meetings`` is how many meetings its run holds (``continuing.meetings_in_a_row``).
+
+    >>> organiser_continuing_words(Group(continues_id=7), 3)
+    'Keeps meeting: their 3rd date together'
+    >>> organiser_continuing_words(Group())
+    ''
+    """
+    if group.continues_id is None:
+        return ""
+    nth = {1: "1st", 2: "2nd", 3: "3rd"}.get(meetings, f"{meetings}th")
+    return f"Keeps meeting: their {nth} date together"
+
+
+def faces_choice_words() -> str:
+    """What the profile's "New faces or familiar ones?" choice means for groups that keep meeting
+    (``store.groups.continuing``), beside the question.
+
+    >>> faces_choice_words()[:36]
+    'Some of us want to meet lots of new '
+    """
+    return ("Some of us want to meet lots of new people; some would rather see the same friendly faces. "
+            "When most of a group would like to meet again, we offer them the next date together. "
+            "Familiar faces keep meeting their group; a mix (also if you don't choose) meets it up to "
+            f"{MIX_RUN} times in a row, then new people too; new people are always matched afresh.")
 
 
 #: Why a resident has no group yet, each in words on the Groups page (``store.groups.standing``

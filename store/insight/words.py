@@ -9,7 +9,6 @@ a number always comes with what it means ("1 group of 5 formed, a good fit (22%)
 from __future__ import annotations
 
 import calendar
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 

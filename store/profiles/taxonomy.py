@@ -10,7 +10,7 @@ __all__ = [
     "Choice", "InterestGroup", "ValueItem", "INTEREST_GROUPS", "INTEREST_TAGS", "INTEREST_LABELS",
     "INTEREST_GROUP_OF", "interest_label", "VALUE_LABELS", "VALUES", "VALUE_ITEMS", "VALUE_SCALE",
     "VALUE_SCALE_MIN", "VALUE_SCALE_MAX", "items_for_value", "WEEKDAYS", "DAY_PARTS", "SLOTS", "SLOT_KEYS",
-    "ACTIVITY_KINDS", "number_word", "group_size_words", "GROUP_SIZES", "FREQUENCIES", "NEW_FACES", "new_faces_weight", "prefers_new", "TRAVEL_MODES", "ACCESS_NEEDS",
+    "ACTIVITY_KINDS", "number_word", "group_size_words", "GROUP_SIZES", "FREQUENCIES", "NEW_FACES", "new_faces_weight", "prefers_new", "faces_leaning", "TRAVEL_MODES", "ACCESS_NEEDS",
     "DIETARY", "LANGUAGES", "label_of",
 ]
 
@@ -321,6 +321,23 @@ def prefers_new(key: str | None) -> float:
         return float(new_faces_weight(key)) if key else PREFERS_NEW
     except ValueError:
         return PREFERS_NEW
+
+
+
+def faces_leaning(key: str | None) -> str:
+    """The three-way reading of a ``NEW_FACES`` choice for groups that keep meeting: ``"familiar"``
+    (mostly or more familiar faces), ``"mix"`` (a mix of both, and no answer: the default) or
+    ``"new"`` (more or mostly new people, never offered a standing group). The matcher's weighting
+    uses the finer ``prefers_new``.
+
+    >>> faces_leaning("more_familiar"), faces_leaning(None), faces_leaning("balanced"), faces_leaning("more_new")
+    ('familiar', 'mix', 'mix', 'new')
+    """
+    if key in ("mostly_familiar", "more_familiar"):
+        return "familiar"
+    if key in ("more_new", "mostly_new"):
+        return "new"
+    return "mix"
 
 # --------------------------------------------------------------------------- travel and needs
 TRAVEL_MODES: tuple[Choice, ...] = (

@@ -13,6 +13,8 @@ error undoes the step and nothing else. After every step:
 - no blocked pair shares a live group;
 - nobody paused (by themselves or an organiser) or without consent has an open offer;
 - no group offer was sent twice;
+- nobody who said "I'd rather meet new people next time" has an open offer of that group's next
+  date (a group that keeps meeting), and the words for it are on their group page;
 - and, from a resident's pages (groups list, group page, home, event page, calendar feed) and an
   organiser's date list, the words agree with the stored state.
 
@@ -43,11 +45,14 @@ from store.events.models import HOLDS_SEAT, TAKES_SEAT, Event, Occurrence, SignU
 from store.events.signups import going_names, seat_summary, seats_taken, sign_up, signup_for, waitlist_position
 from store.events.words import calendar_status, going_words, organiser_seat_words, resident_seat_words
 from store.groups import dates as group_dates
+from store.groups.continuing import rather_meet_new
+from store.groups.feedback import save_feedback
 from store.groups.matching import run_matching
 from store.groups.membership import save_profile_step
-from store.groups.models import ACTIVE_GROUPS, Group, GroupMember, SeatStatus
-from store.groups.offers import ANSWER_BY, lapse_unanswered_offers, respond
+from store.groups.models import ACTIVE_GROUPS, Group, GroupMember, GroupStatus, SeatStatus
+from store.groups.offers import ANSWER_BY, close_finished_groups, lapse_unanswered_offers, respond
 from store.groups.safety import block_person, lift_organiser_pause, pause_by_organiser, report_and_maybe_block
+from store.groups.words import resident_continuing_words
 from store.groups.words import resident_seat_words as group_words
 from store.leaving.operations import delete_account
 from store.messages.models import Message
@@ -183,6 +188,39 @@ class OneTruth(RuleBasedStateMachine):
     def run_matching_again(self, d, seed):
         self.run_matching(d, seed)
 
+    @rule(yes=st.booleans(), k=st.integers(0, 99))
+    def meet_and_go_on(self, yes, k):
+        """Everyone offered a group at the first date says yes, the meeting happens, its members say whether they'd meet again (all yes,
+        or the k-th says no to everyone); then the second date is matched: a group that keeps
+        meeting may be offered it together."""
+        first = self._occurrence(0)
+        after = first.ends_at + timedelta(minutes=5)
+        for seat in self.session.scalars(select(GroupMember).join(Group, GroupMember.group_id == Group.id)
+                                         .where(Group.occurrence_id == first.id, Group.status.in_(ACTIVE_GROUPS),
+                                                GroupMember.status == SeatStatus.OFFERED)
+                                         .order_by(GroupMember.id)).all():
+            self._step(respond, self.session, self.settings, seat.group_id, seat.user, accept=True)  # all come
+        self._step(close_finished_groups, self.session, self.settings, now=after)
+        met = self.session.scalars(select(GroupMember).join(Group, GroupMember.group_id == Group.id)
+                                   .where(Group.occurrence_id == first.id, Group.status == GroupStatus.MET,
+                                          GroupMember.status == SeatStatus.ACCEPTED,
+                                          GroupMember.feedback_at.is_(None)).order_by(GroupMember.id)).all()
+        for n, seat in enumerate(met):
+            again = {s.user_id: yes or n != k % max(len(met), 1) for s in seat.group.accepted if s.user_id != seat.user_id}
+            self._step(save_feedback, self.session, seat.group_id, seat.user, attended=True, meet_again=again, now=after)
+        counts = self._step(run_matching, self.session, self.settings, self.dates[1], size=(3, 5))
+        if counts and counts.get("continued"):
+            OneTruth.done["continued"] = OneTruth.done.get("continued", 0) + 1
+
+    @rule(k=st.integers(0, 99))
+    def rather_new_people(self, k):
+        """Someone says "I'd rather meet new people next time" on one of their groups."""
+        seats = self.session.scalars(select(GroupMember).where(
+            GroupMember.status.in_((SeatStatus.OFFERED, SeatStatus.ACCEPTED))).order_by(GroupMember.id)).all()
+        if seats:
+            seat = seats[k % len(seats)]
+            self._step(rather_meet_new, self.session, self.settings, seat.group_id, seat.user)
+
     @rule(d=day)
     def offers_lapse(self, d):
         later = self._occurrence(d).starts_at - ANSWER_BY / 2
@@ -267,7 +305,10 @@ class OneTruth(RuleBasedStateMachine):
                 continue
             words = group_words(seat)
             assert words.short in groups_page
-            assert words.sentence in _text(client.get(f"/groups/{seat.group_id}"))
+            group_page = _text(client.get(f"/groups/{seat.group_id}"))
+            assert words.sentence in group_page
+            keeps = resident_continuing_words(seat)
+            assert keeps is None or keeps in group_page
             if seat.group.status in ACTIVE_GROUPS:
                 assert words.short.lower() in home.lower()
         for d in range(2):
@@ -377,6 +418,17 @@ class OneTruth(RuleBasedStateMachine):
             assert profile.organiser_paused_until is None or profile.organiser_paused_until < today
 
     @invariant()
+    def a_choice_for_new_people_is_kept(self):
+        if not hasattr(self, "dates"):
+            return
+        for group in self.session.scalars(select(Group).where(Group.continues_id.is_not(None))):
+            source = self.session.get(Group, group.continues_id)
+            said_new = {s.user_id for s in source.seats if s.rather_new_at is not None}
+            if group.status in ACTIVE_GROUPS:
+                offered = {s.user_id for s in group.seats if s.status == SeatStatus.OFFERED}
+                assert not offered & said_new, "an offer to keep meeting after choosing new people"
+
+    @invariant()
     def no_offer_is_sent_twice(self):
         if not hasattr(self, "dates"):
             return
@@ -418,6 +470,7 @@ def test_every_page_agrees_with_the_stored_state(app):
     ))
     print(OneTruth.done)
     for operation in ("run_matching", "yes", "no", "block_person", "report_and_maybe_block", "pause_by_organiser",
-                      "save_profile_step", "delete_account", "cancel_place", "update_event", "cancel_date", "guest"):
+                      "save_profile_step", "delete_account", "cancel_place", "update_event", "cancel_date", "guest",
+                      "save_feedback", "rather_meet_new", "continued"):
         assert OneTruth.done.get(operation), f"no example ever got to {operation}: {OneTruth.done}"
     assert Event  # the module's tables are all in play

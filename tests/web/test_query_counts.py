@@ -31,7 +31,7 @@ BUDGET = {
     "messages": 10,
     "organiser home": 12,
     "organiser overview": 30,
-    "date roster": 16,
+    "date roster": 17,  # the date's groups, standing ones marked (store.groups.continuing)
     "members": 18,
     "connections": 14,
     "impact summary": 14,

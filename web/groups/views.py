@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from store.groups import continuing
 from store.groups import offers as group_offers
 from store.groups.feedback import can_give_feedback, save_feedback
 from store.groups.models import NOTE_LENGTH, GroupMember, GroupStatus, SeatStatus
@@ -24,7 +25,7 @@ from store.groups.overview import resident_view, resident_views
 from store.groups.safety import block_person as block_in_groups
 from store.groups.safety import people_not_grouped_with, report_and_maybe_block
 from store.groups.standing import why_no_group
-from store.groups.words import member_words, organiser_group_words, waiting_words
+from store.groups.words import member_words, organiser_continuing_words, organiser_group_words, waiting_words
 from store.profiles.operations import get_profile
 from store.social.operations import unblock
 from web.db import attempt, db_session, enqueue_after_commit
@@ -120,6 +121,36 @@ def decline(group_id: int):
         enqueue_after_commit("run_match", seat.group.occurrence_id)
     flash("That's fine, thank you for letting us know. We'll suggest something else another time.", "success")
     return redirect(url_for("groups.index"))
+
+
+@bp.route("/<int:group_id>/rather-new", methods=["POST"])
+@login_required
+def rather_new(group_id: int):
+    """"I'd rather meet new people next time" (``store.groups.continuing.rather_meet_new``)."""
+    seat = _my_seat(group_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with attempt() as done:
+        rematch = continuing.rather_meet_new(db_session(), _settings(), group_id, current_user)
+    if not done:
+        flash(done.message, "warning")
+        return redirect(url_for("groups.show", group_id=group_id))
+    if rematch:
+        enqueue_after_commit("run_match", seat.group.occurrence_id)
+    flash("Thank you: next time we'll suggest new neighbours for you.", "success")
+    return redirect(url_for("groups.show", group_id=group_id))
+
+
+@bp.route("/<int:group_id>/keep-meeting", methods=["POST"])
+@login_required
+def keep_meeting(group_id: int):
+    """Undo "I'd rather meet new people next time" on one's own seat."""
+    _my_seat(group_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    continuing.keep_meeting(db_session(), group_id, current_user)
+    flash("Done: if most of this group would like to meet again, we'll offer you the next date together.", "success")
+    return redirect(url_for("groups.show", group_id=group_id))
 
 
 def _feedback_form(seat: GroupMember):
@@ -249,6 +280,7 @@ def _note_page(occurrence_id: int, group_id: int | None):
     return render_template("groups/note.html", form=form, groups=groups, group_id=group_id,
                            occurrence_id=occurrence_id, describe=lambda g: group_offers.describe(session, g),
                            group_words=organiser_group_words, limit=NOTE_LENGTH,
+                           standing_words=lambda g: organiser_continuing_words(g, continuing.meetings_in_a_row(session, g)),
                            date_note=note_row(session, occurrence_id, None) if group_id is not None else None)
 
 

@@ -31,6 +31,7 @@ from store.events.words import (
     roster_name,
 )
 from store.groups import dates as group_dates
+from store.groups.continuing import date_groups_for_organisers
 from store.insight import ods, rosters
 from web.access import organiser_required
 from web.db import attempt, db_session
@@ -211,7 +212,8 @@ def _date_page(item: Event, occurrence: Occurrence, *, message_form=None, refusa
         checkin_open=signups.check_in_open(occurrence, now),
         opens_words=f"{opens:%A} {opens.day} {opens:%B}", opens_short=f"{opens:%a} {opens.day} {opens:%b}",
         printed=describe_time(now, item.timezone),
-        pauses=organiser_pauses(session, [r.user_id for r in rows], now.date()))
+        pauses=organiser_pauses(session, [r.user_id for r in rows], now.date()),
+        date_groups=date_groups_for_organisers(session, occurrence.id))
     return body, status
 
 

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from store.groups.membership import save_profile_step
+from store.groups.words import faces_choice_words
 from store.places.geocoding import AmbiguousPlace, GeocodingError, Place
 from store.places.words import how_we_placed_you, place_hint
 from store.profiles import taxonomy as tx
@@ -231,4 +232,4 @@ def step(step: str):
             enqueue_after_commit("refresh_recommendations", current_user.id)
             flash("Saved." if step != "needs" else "Saved. Thank you for telling us about yourself.", "success")
             return _after_saving(step)
-    return render_template(f"profile/{step}.html", form=form, progress=_progress(step), tx=tx)
+    return render_template(f"profile/{step}.html", form=form, progress=_progress(step), tx=tx, faces_hint=faces_choice_words())

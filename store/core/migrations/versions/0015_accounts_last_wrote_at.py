@@ -1,7 +1,7 @@
 """accounts: when a person last changed something (their own changes are never served stale)
 
 Revision ID: 0014_accounts_last_wrote
-Revises: 0010_groups_meeting_notes
+Revises: 0011_groups_continuing
 Create Date: 2026-12-01 22:55:00.000000
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import store.core.db
 
 revision = '0014_accounts_last_wrote'
-down_revision = '0010_groups_meeting_notes'
+down_revision = '0011_groups_continuing'
 branch_labels = None
 depends_on = None
 
