@@ -41,3 +41,7 @@ def main() -> None:
     cli = HearthCommands(create_app=lambda: create_app(),
                          help="Run Hearth: accounts, centres, matching, the demo town.")
     sys.exit(cli.main(args=sys.argv[1:], prog_name="hearth"))
+
+
+if __name__ == "__main__":  # python -m web.console ...
+    main()

@@ -31,7 +31,7 @@ from store.messages.rendering import render
 from store.messages.summary import send_daily_summaries
 
 OFFER = dict(name="Ada", what="Friday supper at Oak Hall", when="Fri 5 Mar, 18:00", reason="You all cook.",
-             reply_by="Please reply by Friday 5 Mar, 06:00", note="", group_link="http://localhost/groups/1")
+             reply_by="Please reply by Friday 5 Mar, 06:00", note="", group_link="http://localhost/groups/1", keeps_meeting="")
 FEEDBACK = dict(name="Ada", what="Friday supper at Oak Hall", feedback_link="http://localhost/groups/1/feedback")
 CANCELLED = dict(name="Ada", centre="Oak Hall", title="Friday supper", dates=["Fri 5 Mar, 18:00"], reason="",
                  events_link="http://localhost/events/")
