@@ -31,7 +31,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, time as dtime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -331,24 +331,30 @@ def simulate(arm: str, *, residents: int = 300, weeks: int = 12, seed: int = 1, 
                         if yes:
                             placed.add(uid)
                             counts["accepted"] += 1
-                counts["groups"] = s.scalar(select(_count(Group.id)))
         timings["week"] += time.perf_counter() - t0
+    with db.unit_of_work(writer=False) as s:
+        from store.groups.reasons import group_compatibility
+        from store.profiles.blocks import profile_blocks
+
+        groups = [{"members": sorted(m.user_id for m in g.seats), "continues": g.continues_id is not None,
+                   "status": g.status.value, "reason": g.reason} for g in s.scalars(select(Group).order_by(Group.id))]
+        for g in groups:
+            g["compat"] = round(group_compatibility(profile_blocks(s, g["members"]), g["members"]), 4)
+    for g in groups:
+        m = g["members"]
+        g["fit"] = round(statistics.fmean(tm.similarity(res_of[a], res_of[b]) for a in m for b in m if a < b), 4)
+    counts["groups"] = len(groups)
+    counts["continued"] = sum(g["continues"] for g in groups)
     db.dispose()
     tmp.cleanup()
     return {"arm": arm, "seed": seed, "residents": residents, "weeks": weeks, "people": uid_of,
             "attendance": attendance, "answers": answers, "checkins": checkins, "placed": sorted(placed),
-            "offered": sorted(offered),
+            "offered": sorted(offered), "groups": groups,
             "start_ties": {uid_of[r.index]: len(r.start_ties) for r in people},
             "hood": {uid_of[r.index]: r.hood for r in people},
             "cluster": {uid_of[r.index]: _cluster(r) for r in people},
             "counts": counts, "seconds": round(time.perf_counter() - began, 1),
             "timings": {k: round(v, 1) for k, v in timings.items()}}
-
-
-def _count(column):
-    from sqlalchemy import func
-
-    return func.count(column)
 
 
 def _cluster(res) -> str | None:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 import numpy as np
-
 from sqlalchemy.orm import Session
 
 from config import Settings
