@@ -415,7 +415,7 @@ def measures(raw: dict) -> dict:
         "diversity": diversity,
         "never_placed": 1 - len(set(raw["placed"]) & set(people)) / len(people),
         "checkin_change": (means[-1][0] - means[0][0]) if means[-1][0] is not None else None,
-        "curve": [c / len(people) for c in curve],
+        "curve": [2 * c / len(people) for c in curve],  # each tie counts for both people, as above
         "fifth_curve": fifth_curve,
     }
 
