@@ -264,6 +264,9 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("match_exact_up_to", "HEARTH_MATCH_EXACT_UP_TO", 20, _whole(0, 200, "people"),
           "the exact path runs only for dates and regions with at most this many candidates, 0 to 200 "
           "(0 never); larger ones use the search alone"),
+    _Spec("match_newcomers_first", "HEARTH_MATCH_NEWCOMERS_FIRST", True, _bool,
+          "the matcher seats people never placed in a group before first (on by default; off only "
+          "to measure what that priority adds, as the connectedness bench does)"),
 )
 
 #: (environment variable, default, meaning) for each setting, for documentation.
@@ -303,6 +306,7 @@ class Settings:
     group_floor: int
     match_exact_seconds: float
     match_exact_up_to: int
+    match_newcomers_first: bool
 
     @property
     def is_production(self) -> bool:

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import Callable
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from config import Settings
@@ -145,6 +146,8 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
         return 0, 0, None, [], False
     blocks = profile_blocks(session, [c.user_id for c in cands])
     members = matcher_members(cands, blocks)
+    if not settings.match_newcomers_first:  # the priority off (a bench ablation): nobody counts as new
+        members = dataclasses.replace(members, placed_before=np.ones(len(members.ids), dtype=bool))
     ids = set(members.ids)
     event = occurrence.event
     venue = Venues.from_arrays([event.place_name], [event.point[0]], [event.point[1]], [venue_features(event)])

@@ -228,3 +228,31 @@ def test_without_the_exact_path_the_same_date_is_not_claimed_proven(db, settings
         make_resident(db)
     counts = run_matching(db, settings.replace(match_exact_seconds=0), occurrence.id)
     assert counts["groups"] >= 1 and counts["proven_optimal"] == 0
+
+
+def _newcomer_placed(db, settings, centre, organiser):
+    """Eight residents who have been in a group before, one who never has (and shares less with
+    them): matched in groups of exactly four, one of the nine is left out. Is the newcomer placed?"""
+    _, earlier = make_event(db, settings, centre, organiser, days_ahead=2, title="Earlier supper")
+    regulars = [make_resident(db) for _ in range(8)]
+    run_matching(db, settings, earlier.id, size=(4, 4))
+    for group in db.scalars(select(Group).where(Group.occurrence_id == earlier.id)):
+        for seat in group.seats:
+            respond(db, settings, group.id, seat.user, accept=True)
+    newcomer = make_resident(db, interests=("chess", "walking"))
+    _, later = make_event(db, settings, centre, organiser, days_ahead=60, title="Later supper")
+    run_matching(db, settings, later.id, size=(4, 4))
+    seated = {s.user_id for g in db.scalars(select(Group).where(Group.occurrence_id == later.id)) for s in g.seats}
+    assert len(seated) == 8 and seated <= {u.id for u in regulars} | {newcomer.id}
+    return newcomer.id in seated
+
+
+def test_people_never_placed_come_first_unless_the_setting_turns_it_off(db, settings, world):
+    centre, organiser, _, _ = world
+    assert settings.match_newcomers_first is True
+    assert _newcomer_placed(db, settings, centre, organiser)
+
+
+def test_without_newcomers_first_the_newcomer_has_no_priority(db, settings, world):
+    centre, organiser, _, _ = world
+    assert not _newcomer_placed(db, settings.replace(match_newcomers_first=False), centre, organiser)
