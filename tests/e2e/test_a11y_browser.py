@@ -33,7 +33,10 @@ def demo_server(database_url, tmp_path_factory):
     building it takes a while, and these tests only look (and save a few interests)."""
     settings = {"env": "testing", "database_url": database_url, "base_url": "http://127.0.0.1",
                 "instance_path": str(tmp_path_factory.mktemp("a11y") / "instance"),
-                "log_level": "warning", "queue_url": "immediate://"}
+                "log_level": "warning", "queue_url": "immediate://",
+                # every test of the module logs in from 127.0.0.1 within a minute or two; the
+                # limits themselves are tested in tests/web/test_security.py
+                "login_rate_limit": "1000 per minute"}
     server = LiveServer(create_app(settings)).start()
     result = server.app.test_cli_runner().invoke(args=["hearth", "demo", "--residents", "40"])
     assert result.exit_code == 0, result.output
