@@ -49,6 +49,7 @@ bench: setup chromium
 	$(BIN)/python -m bench.events_load
 	$(BIN)/python -m bench.soak
 	$(BIN)/python -m bench.city_planning
+	$(BIN)/python -m bench.connectedness
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
