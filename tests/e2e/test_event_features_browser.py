@@ -54,6 +54,7 @@ def test_search_a_repeating_card_a_guest_and_the_calendar_feed(live_server, brow
     # A repeating event is one card; its page lists the dates to sign up for.
     page.get_by_label("Shared meal").uncheck()
     page.get_by_role("button", name="Show events").click()
+    page.get_by_text("1 event matches “walk”").wait_for()  # the new page, not the one before it
     cards = page.locator("article.event-card", has_text="Park walk and talk")
     assert cards.count() == 1
     cards.get_by_role("link", name="Park walk and talk").click()
