@@ -58,6 +58,7 @@ def test_search_a_repeating_card_a_guest_and_the_calendar_feed(live_server, brow
     cards = page.locator("article.event-card", has_text="Park walk and talk")
     assert cards.count() == 1
     cards.get_by_role("link", name="Park walk and talk").click()
+    page.locator(".date-row").first.wait_for()  # the event's own page
     assert page.locator(".date-row").count() >= 3
     assert "Flat paths all the way" in page.inner_text("body")
     assert "openstreetmap.org/?mlat=53.81130" in page.get_by_role("link", name="Open the map in OpenStreetMap").get_attribute("href")
