@@ -7,11 +7,13 @@ fresh SQLite file, with the store's own operations and the matcher and ranker as
 ``close_finished_groups``; ``save_feedback``; ``record_checkin``. The clock moves a week at a time
 (``now=``). Arms:
 
-1. ``hearth``: recommendations and groups, never-placed first, standing groups on;
+1. ``hearth``: recommendations and groups, isolated and never-placed first (``store.social.isolation``:
+   fewer than two ties met in person, or a latest check-in saying "often isolated"), standing groups on;
 2. ``events only``: recommendations and sign-ups, no groups;
 3. ``random groups``: recommendations, and each date's candidates (``candidates.eligible``, the same
    reach and availability rules) cut into random groups of the deployed size, offered the same way;
-4. ``no newcomers first``: Hearth with ``match_newcomers_first`` off (the setting);
+4. ``no isolated first``: Hearth with ``match_isolated_first`` off (the setting): the never placed
+   still come first, the isolated no longer do;
 5. ``no standing groups``: Hearth with ``store.groups.matching``'s standing-group step replaced by
    nothing for the run (an ablation only the bench does; there is no setting for it).
 
@@ -54,7 +56,7 @@ from matcher import connectedness as cx
 
 __all__ = ["ARMS", "FIGURES", "simulate", "measures", "summarise", "svg_chart", "main"]
 
-GROUP_ARMS = {"hearth", "random groups", "no newcomers first", "no standing groups"}
+GROUP_ARMS = {"hearth", "random groups", "no isolated first", "no standing groups"}
 
 
 def _start(now: datetime) -> datetime:
@@ -134,12 +136,13 @@ def _no_standing(active: bool):
     if not active:
         yield
         return
-    saved = m.standing_plans, m.eligible
-    m.standing_plans, m.eligible = (lambda *a, **k: []), plain
+    saved = m.standing_plans, m.eligible_with_cores
+    m.standing_plans = lambda *a, **k: []
+    m.eligible_with_cores = lambda *a, isolated_first=True, **k: (plain(*a, isolated_first=isolated_first, **k), [])
     try:
         yield
     finally:
-        m.standing_plans, m.eligible = saved
+        m.standing_plans, m.eligible_with_cores = saved
 
 
 def simulate(arm: str, *, residents: int = 300, weeks: int = 12, seed: int = 1, workdir: Path | None = None) -> dict:
@@ -165,8 +168,8 @@ def simulate(arm: str, *, residents: int = 300, weeks: int = 12, seed: int = 1, 
     db = Database(url)
     upgrade(db.engine)
     settings = load_settings(override={"database_url": url, "env": "development"}, environ={})
-    if arm == "no newcomers first":
-        settings = dataclasses.replace(settings, match_newcomers_first=False)
+    if arm == "no isolated first":
+        settings = dataclasses.replace(settings, match_isolated_first=False)
     people = tm.make_residents(residents, load_town(settings.demo_town).neighbourhoods, seed)
     rng = random.Random(seed * 7919 + 1)  # the same behaviour draws in every arm, as far as paths agree
     start = _start(utcnow())

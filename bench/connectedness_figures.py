@@ -10,7 +10,7 @@ from matcher import connectedness as cx
 
 __all__ = ["ARMS", "FIGURES", "measures", "summarise", "svg_chart"]
 
-ARMS = ("hearth", "events only", "random groups", "no newcomers first", "no standing groups")
+ARMS = ("hearth", "events only", "random groups", "no isolated first", "no standing groups")
 
 
 def measures(raw: dict) -> dict:

@@ -244,6 +244,7 @@ def bench_app():
     app = create_app()
     seconds = float(os.environ.get("HEARTH_BENCH_LIST_CACHE", "10"))
     app.config["EVENTS_LIST_CACHE_SECONDS"] = seconds
+    app.config["FRESH_CACHE"] = seconds > 0  # web.fresh: kept only while nothing was committed since
     return app
 
 

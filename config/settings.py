@@ -267,6 +267,10 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("match_newcomers_first", "HEARTH_MATCH_NEWCOMERS_FIRST", True, _bool,
           "the matcher seats people never placed in a group before first (on by default; off only "
           "to measure what that priority adds, as the connectedness bench does)"),
+    _Spec("match_isolated_first", "HEARTH_MATCH_ISOLATED_FIRST", True, _bool,
+          "people with few ties met in person, or whose latest check-in says they often feel isolated, "
+          "are offered groups first, as those never placed are (on by default; off only to measure what "
+          "that priority adds, as the connectedness bench does)"),
 )
 
 #: (environment variable, default, meaning) for each setting, for documentation.
@@ -307,6 +311,7 @@ class Settings:
     match_exact_seconds: float
     match_exact_up_to: int
     match_newcomers_first: bool
+    match_isolated_first: bool
 
     @property
     def is_production(self) -> bool:

@@ -76,7 +76,8 @@ def run_match(ctx: JobContext, occurrence_id: int, requested_by_id: int | None =
     run by the time this returns, they also add up what the regions did."""
     centre_id = _centre_of(ctx, occurrence_id)
     with ctx.database.unit_of_work(writer=False) as session:
-        regions = plan_regions(session, occurrence_id, region_size=region_size, seed=occurrence_id)
+        regions = plan_regions(session, occurrence_id, region_size=region_size, seed=occurrence_id,
+                               isolated_first=ctx.settings.match_isolated_first)
     if len(regions) > 1:
         calls = [("match_region", occurrence_id, members, index, requested_by_id, mode)
                  for index, members in enumerate(regions)]
@@ -148,15 +149,26 @@ def close_meetings(ctx: JobContext) -> dict:
 @job("refresh_recommendations", retries=2, retry_delay=60)
 def refresh_recs(ctx: JobContext, user_id: int | None = None, user_ids: list[int] | None = None) -> int:
     """Recompute recommended events for one resident (after a profile change), for a batch of
-    residents (``user_ids``, as a plan queues them), or for everyone. Running it again replaces
-    the same people's lists, so a batch retried or run twice leaves the same recommendations."""
+    residents (``user_ids``, as a plan queues them), or for everyone (the nightly run). Everyone,
+    when more than one batch (``REC_BATCH``), is shared out as one job per batch, which any worker
+    takes, as a plan does; returns how many people were ranked, or queued to be. Running it again
+    replaces the same people's lists, so a batch retried or run twice leaves the same lists."""
     if user_ids is not None:
         who, key = list(user_ids), f"users={min(user_ids, default=0)}..{max(user_ids, default=0)}"
     else:
         who, key = ([user_id] if user_id else None), f"user={user_id or 'all'}"
+    calls: list[tuple] = []
     with tracked_run(ctx, kind="recommendations", key=key) as (session, run):
-        ranked = refresh_recommendations(session, user_ids=who) if who != [] else 0
-        run.counts = {"residents": ranked}
+        batches = recommendation_batches(ranked_user_ids(session), REC_BATCH) if who is None else []
+        if len(batches) > 1:
+            calls = [("refresh_recommendations", None, batch) for batch in batches]
+            ranked = sum(len(batch) for batch in batches)
+            run.counts = {"residents": 0, "recommendation_batches": len(batches), "shared_out": True}
+            _queue_before_commit(ctx, calls)
+        else:
+            ranked = refresh_recommendations(session, user_ids=who) if who != [] else 0
+            run.counts = {"residents": ranked}
+    _queue_after_commit(ctx, calls)
     return ranked
 
 

@@ -2,7 +2,9 @@
 
 A standing group (a group whose members want to meet again) arrives with a fixed core of
 members; when the core is below the smallest group size, newcomers fill the gap. The rule:
-repeatedly add the candidate with the largest mean pair weight (``C + S - lam * D`` of
+repeatedly add, among the members to place first (``placed_before`` false, as
+:func:`matcher.groups.form_groups` places them first) if any can join, else among the others, the
+candidate with the largest mean pair weight (``C + S - lam * D`` of
 :mod:`matcher.objective`) to the members already in the group, among candidates blocked with
 nobody in it and for whom the grown group still meets the hard constraints of
 :class:`matcher._rules.Rules` (travel, shared slot, venue needs). Pure and deterministic: ties
@@ -59,6 +61,10 @@ def fill_group(
     ['e', 'd']
     >>> fill_group(m, ["a", "b", "c", "e"], size=(4, 6))
     []
+    >>> first = Members.from_arrays("abcde", [51.5] * 5, [-0.1] * 5, [[1, 0], [1, 0], [1, 0], [0, 1], [1, 0]],
+    ...                             placed_before=[True, True, True, False, True])
+    >>> fill_group(first, ["a", "b"], size=(4, 6))
+    ['d', 'c']
     """
     lo, hi = int(size[0]), int(size[1])
     index = {uid: k for k, uid in enumerate(members.ids)}
@@ -77,7 +83,7 @@ def fill_group(
     added: list[int] = []
     while len(rows) < lo:
         options = [k for k in range(len(members)) if k not in rows and not bad[k, rows].any()]
-        options.sort(key=lambda k: (-float(W[k, rows].mean()), k))
+        options.sort(key=lambda k: (bool(members.placed_before[k]), -float(W[k, rows].mean()), k))
         pick = next((k for k in options if rules.check(rows + [k])), None)
         if pick is None:
             return None

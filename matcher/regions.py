@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Hashable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 
 from matcher._regions import bisect_regions
 
-__all__ = ["split_regions"]
+__all__ = ["split_regions", "keep_together"]
 
 
 def split_regions(ids: Sequence[Hashable], lat, lon, size: int) -> list[list[Hashable]]:
@@ -43,3 +44,31 @@ def split_regions(ids: Sequence[Hashable], lat, lon, size: int) -> list[list[Has
         return [ids] if ids else []
     regions = bisect_regions(lat, lon, size)
     return sorted(([ids[i] for i in rows] for rows in regions), key=lambda r: str(r[0]))
+
+
+def keep_together(regions: Sequence[Sequence[Hashable]], together: Iterable[Iterable[Hashable]]) -> list[list[Hashable]]:
+    """Move each set in ``together`` whole into the region that holds most of it (the first such
+    region on a tie), so a set split by :func:`split_regions` is matched in one region; a region
+    may then hold a few more than the split's size. Regions left empty are dropped.
+
+    Examples
+    --------
+    >>> keep_together([["a", "b"], ["c", "d"]], [{"b", "c", "d"}])
+    [['a'], ['c', 'd', 'b']]
+    >>> keep_together([["a", "b"], ["c"]], [{"a", "b"}, {"x"}])
+    [['a', 'b'], ['c']]
+    """
+    regions = [list(r) for r in regions]
+    where = {member: k for k, region in enumerate(regions) for member in region}
+    for group in together:
+        members = [m for m in group if m in where]
+        if not members:
+            continue
+        counts = Counter(where[m] for m in members)
+        home = min(counts, key=lambda k: (-counts[k], k))
+        for m in sorted(members, key=str):
+            if where[m] != home:
+                regions[where[m]].remove(m)
+                regions[home].append(m)
+                where[m] = home
+    return [r for r in regions if r]

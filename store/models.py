@@ -1,6 +1,6 @@
 """Every model, imported once so that ``Base.metadata`` knows all tables (for Alembic and tests)."""
 
-from store.accounts.models import AccountToken, LoginSession, Role, TokenPurpose, User
+from store.accounts.models import AccountToken, ApiIdempotency, ApiScope, ApiToken, LoginSession, Role, TokenPurpose, User
 from store.centres.models import Centre, Invitation, organiser_memberships
 from store.conversations.models import Post, Thread
 from store.core.db import Base
@@ -23,6 +23,7 @@ from store.social.models import Block, Checkin, Report, Tie
 
 __all__ = [
     "Base",
+    "ApiIdempotency",
     "Centre",
     "Invitation",
     "organiser_memberships",
@@ -36,6 +37,8 @@ __all__ = [
     "Profile",
     "StoredVectorizer",
     "AccountToken",
+    "ApiScope",
+    "ApiToken",
     "LoginSession",
     "TokenPurpose",
     "Role",

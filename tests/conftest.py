@@ -6,12 +6,14 @@ The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL``
 from __future__ import annotations
 
 import os
+import socket
 
 import pytest
 from sqlalchemy import inspect, text
 
 from store.core.db import make_engine
 from store.core.migrate import upgrade
+from store.events import ical_fetch
 from store.models import Base
 from web import create_app
 
@@ -36,6 +38,20 @@ def _reset_schema(engine) -> None:
             Base.metadata.drop_all(conn)
             for table in inspect(conn).get_table_names():
                 conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _no_calendar_fetches_leave_the_machine(monkeypatch):
+    """A calendar address given to an import resolves only on this machine: no test reaches the
+    network, whatever a form is sent (the stub servers listen on 127.0.0.1)."""
+    real = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise socket.gaierror(socket.EAI_NONAME, "not resolved in tests")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(ical_fetch, "resolve", local_only)
 
 
 @pytest.fixture(scope="session")

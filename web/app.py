@@ -84,13 +84,16 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
 
 def _build(settings: Settings, db: Database, queue: Queue) -> Flask:
     from web import cli, errors, security
+    from web import api
     from web.admin.views import bp as admin_bp
     from web.auth.views import bp as auth_bp
     from web.checkin.views import bp as checkin_bp
     from web.db import init_db
     from web.events.views import bp as events_bp
     from web.extensions import csrf, limiter, login_manager, migrate
+    from web.feeds.views import bp as feeds_bp
     from web.groups.views import bp as groups_bp
+    from web.imports.views import bp as imports_bp
     from web.insight.views import bp as insight_bp
     from web.main.views import bp as main_bp
     from web.messages.views import bp as messages_bp
@@ -123,6 +126,9 @@ def _build(settings: Settings, db: Database, queue: Queue) -> Flask:
     app.register_blueprint(insight_bp)
     app.register_blueprint(profile_bp)
     app.register_blueprint(neighbourhoods_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(imports_bp)
+    api.init_app(app)
     cli.init_app(app)
     profile_cli.init_app(app)
     return app

@@ -30,6 +30,10 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None):
+    if request.path.startswith("/api/v1/") or request.path == "/api/v1":
+        from web.api.problems import problem  # the API's errors are problem+json (RFC 9457)
+
+        return problem(code, detail)
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if detail:
         message = detail

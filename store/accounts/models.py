@@ -1,16 +1,17 @@
-"""People: accounts with a role, their log-in sessions, and single-use password-reset tokens."""
+"""People: accounts with a role, their log-in sessions, single-use password-reset tokens and the
+personal access tokens other tools use."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.core.db import Base, utcnow
 
-__all__ = ["Role", "User", "LoginSession", "TokenPurpose", "AccountToken"]
+__all__ = ["Role", "User", "LoginSession", "TokenPurpose", "AccountToken", "ApiScope", "ApiToken", "ApiIdempotency"]
 
 
 class Role(str, enum.Enum):
@@ -121,3 +122,55 @@ class AccountToken(Base):
     new_email: Mapped[str | None] = mapped_column(String(254), default=None)
 
     user: Mapped[User] = relationship()
+
+
+class ApiScope(str, enum.Enum):
+    """What a personal access token lets another tool do on the person's behalf."""
+
+    READ = "read"
+    READ_WRITE = "read_write"
+
+
+class ApiToken(Base):
+    """A personal access token for another tool: only the SHA-256 of its secret is kept; it works
+    until it expires or its owner revokes it, and goes with the account."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[ApiScope] = mapped_column(
+        Enum(ApiScope, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scopes == ApiScope.READ_WRITE
+
+    def works_at(self, now: datetime) -> bool:
+        """Whether the token still opens the API at ``now``: not revoked and not expired."""
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ApiIdempotency(Base):
+    """What a token's POST with an ``Idempotency-Key`` answered, so the same request again gets the
+    same answer (and nothing is made twice). Written in the transaction that made the thing."""
+
+    __tablename__ = "api_idempotency"
+    __table_args__ = (UniqueConstraint("token_id", "key", name="uq_api_idempotency_token_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,13 +6,15 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Integer, MetaData, any_, bindparam, create_engine, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["utcnow", "UTCDateTime", "Base", "make_engine", "Database", "safe_url", "short_reason"]
+__all__ = ["utcnow", "UTCDateTime", "Base", "make_engine", "Database", "safe_url", "short_reason", "among",
+           "committed_state"]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -47,6 +49,28 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def among(session: Session, column, ids):
+    """``column IN ids`` for a long list of integer ids (an area's thousands of residents): on
+    PostgreSQL one array parameter (``column = ANY(:ids)``), which the driver sends as one value
+    and the server hashes, instead of thousands of parameters; elsewhere the usual ``IN``."""
+    ids = list(ids)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def committed_state(session: Session) -> str | None:
+    """Which committed transactions the database shows right now, as a key: PostgreSQL's
+    snapshot (``xmin:xmax:in-progress ids``). Two reads under the same key see exactly the same
+    rows, because any transaction that commits (or even ends) in between changes it. ``None``
+    when it cannot say: on SQLite, or when this transaction has written something itself (its
+    own uncommitted rows are not in the key)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    snapshot, own = session.execute(text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()")).one()
+    return None if own is not None else snapshot
 
 
 class Base(DeclarativeBase):

@@ -1,20 +1,25 @@
-"""Demo history: some neighbours have met before (ties) and some have answered the check-in, so
-the organiser's view has something true-to-life to show on the first run."""
+"""Demo history: some neighbours knew each other before (ties), and the programme's past weeks were
+lived through the product (``store.demo.weeks``), so every page has something true-to-life to show."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime
 
-from store.core.db import utcnow
-from store.social.models import Checkin
+from sqlalchemy.orm import Session
+
+from config import Settings
+from store.demo.result import DemoResult
+from store.demo.weeks import HISTORY_WEEKS, live_past_weeks
+from store.events.models import Event
 from store.social.operations import strengthen_tie
 
-__all__ = ["add_demo_history"]
+__all__ = ["HISTORY_WEEKS", "add_demo_history"]
 
 
-def add_demo_history(session, result, *, seed: int = 11) -> dict:
-    """Ties between some residents of the same neighbourhood and a few weeks of check-ins."""
+def add_demo_history(session: Session, settings: Settings, result: DemoResult, events: list[Event], *,
+                     now: datetime, weeks: int = HISTORY_WEEKS, seed: int = 11) -> dict:
+    """Ties between some residents of the same neighbourhood, then the past weeks of ``events``."""
     rng = random.Random(seed)
     by_hood: dict[str, list[int]] = {}
     for user_id, (hood, _lat, _lon) in result.homes.items():
@@ -26,16 +31,6 @@ def add_demo_history(session, result, *, seed: int = 11) -> dict:
             a, b = rng.sample(members, 2)
             strengthen_tie(session, a, b, rng.choice((0.2, 0.4, 0.7)), met=True)
             ties += 1
-    now = utcnow()
-    checkins = 0
-    for user_id in sorted(result.homes):
-        if rng.random() > 0.35:
-            continue
-        base = rng.choice((1, 1, 2, 2, 3))
-        for week in range(rng.randint(1, 6), 0, -1):
-            scores = [max(1, min(3, base + rng.choice((-1, 0, 0, 1)))) for _ in range(3)]
-            session.add(Checkin(user_id=user_id, companionship=scores[0], left_out=scores[1], isolated=scores[2],
-                                follow_up_consent=rng.random() < 0.4, created_at=now - timedelta(weeks=week, days=rng.random())))
-            checkins += 1
+    lived = live_past_weeks(session, settings, result.residents, events, now=now, weeks=weeks, seed=seed)
     session.flush()
-    return {"ties": ties, "checkins": checkins}
+    return {"ties": ties, **lived}

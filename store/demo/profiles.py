@@ -167,8 +167,12 @@ def add_demo_profiles(session: Session, result: DemoResult, *, seed: int = 11) -
     for user in result.residents:
         hood, lat, lon = result.homes[user.id]
         profiles.append(_profile(rng, user.id, hood, lat, lon, result.town.name, today))
-    if profiles:  # the demo resident everyone logs in as is always in matching
-        profiles[0].include_in_matching, profiles[0].paused_until = True, None
+    if profiles:  # the demo resident everyone logs in as is always in matching, and goes to lunch
+        rosa = profiles[0]
+        rosa.include_in_matching, rosa.paused_until, rosa.new_faces = True, None, "more_familiar"
+        rosa.travel_km = max(rosa.travel_km, 3.0)
+        rosa.wants = [k for k, _ in tx.ACTIVITY_KINDS if k in {*rosa.wants, "meal"}]
+        rosa.availability = [s for s in tx.SLOT_KEYS if s in {*rosa.availability, "tue_afternoon"}]
     session.add_all(profiles)
     session.flush()
     if profiles:

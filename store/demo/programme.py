@@ -1,7 +1,9 @@
 """The demo town's programme: a realistic few weeks of meals, social events and exercise at each centre.
 
-Called from ``build_demo_town``. Bulk sign-ups are written directly (no messages); the demo
-resident signs up through the real operations, so their messages and calendar look lived-in.
+Called from ``build_demo_town``. With ``history_weeks`` the ``RUNNING`` events were posted that many weeks
+ago, so its dates reach into the past (``store.demo.weeks`` lives through them). Bulk sign-ups for
+the coming fortnight are written directly (no messages); the demo resident signs up through the
+real operations, so their messages and calendar look lived-in.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from config import Settings
 from store.accounts.models import Role, User
 from store.centres.models import Centre
 from store.core.db import utcnow
+from store.demo.weeks import RUNNING, lived_through, signed_up_by_history
 from store.events.admin import EventDetails, create_event
 from store.events.models import Event, SignUp, SignupStatus, Venue
 from store.events.signups import sign_up
 from store.events.times import local_datetime, to_local
 
-__all__ = ["PROGRAMME", "TODAY", "build_demo_programme"]
+__all__ = ["PROGRAMME", "TODAY", "RUNNING", "build_demo_programme"]
 
 _MON, _TUE, _WED, _THU, _FRI, _SAT, _SUN = range(7)
 
@@ -68,6 +71,8 @@ PROGRAMME: tuple[tuple, ...] = (
 )
 
 
+
+
 #: An event on the day the demo is built, at the organiser's centre, so check-in can be tried at
 #: once: (title, kind, start, end, capacity, tags, extras). It runs all day, so whenever the demo
 #: is built it is "today" on the centre's clock.
@@ -98,9 +103,13 @@ def _venue(session: Session, centre: Centre, name: str, address: str, lat: float
         session.flush()
 
 
-def _fill(session: Session, event: Event, people: list[User], rng: random.Random, now: datetime) -> None:
-    """Seats taken by residents in the first fortnight; some dates full with a waiting list."""
+def _fill(session: Session, event: Event, people: list[User], rng: random.Random, now: datetime,
+          history_weeks: int) -> None:
+    """Seats taken by residents in the coming fortnight; some dates full with a waiting list."""
     for occurrence in event.occurrences:
+        if occurrence.event.title in RUNNING and (lived_through(occurrence, now) or
+                                                  signed_up_by_history(occurrence, now, history_weeks)):
+            continue  # its regulars signed up (``store.demo.weeks``); today's open day keeps its seats
         if occurrence.starts_at > now + timedelta(days=15):
             break
         wanted = int(event.capacity * rng.uniform(0.3, 1.25))
@@ -118,8 +127,10 @@ def _fill(session: Session, event: Event, people: list[User], rng: random.Random
 
 
 def build_demo_programme(session: Session, settings: Settings, centres: list[Centre], residents: list[User], *,
-                         weeks: int = 6, seed: int = 11, now: datetime | None = None) -> list[Event]:
-    """Post the programme at the demo centres for the next ``weeks`` and sign residents up."""
+                         weeks: int = 6, history_weeks: int = 0, seed: int = 11,
+                         now: datetime | None = None) -> list[Event]:
+    """Post the programme at the demo centres for the next ``weeks`` (the ``RUNNING`` events as if
+    posted ``history_weeks`` ago, with their dates since) and sign residents up for the coming fortnight."""
     now = now or utcnow()
     rng = random.Random(seed)
     admin = session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id))
@@ -130,23 +141,25 @@ def build_demo_programme(session: Session, settings: Settings, centres: list[Cen
         centre = centres[index % len(centres)]
         today = to_local(now, centre.timezone).date()
         first = _first(today, weekday)
+        back = timedelta(weeks=history_weeks if title in RUNNING else 0)
         extras = dict(extras)
         venue = extras.pop("venue", None)
         if venue:
             _venue(session, centre, *venue)
             extras.update(venue_name=venue[0], venue_address=venue[1])
         details = EventDetails(
-            title=title, kind=kind, start_date=first, start_time=start, end_time=end, recurrence=repeats,
-            repeat_until=today + timedelta(weeks=weeks), capacity=capacity, tags=tags, **extras,
+            title=title, kind=kind, start_date=first - back, start_time=start, end_time=end,
+            recurrence=repeats, repeat_until=today + timedelta(weeks=weeks), capacity=capacity, tags=tags, **extras,
         )
-        event = create_event(session, settings, centre=centre, details=details, by=admin, now=now)
+        event = create_event(session, settings, centre=centre, details=details, by=admin, now=now - back)
         events.append(event)
     events.append(_today_event(session, settings, centres[0], admin, now))
     others = [r for r in residents[1:]]
     for event in events:
-        _fill(session, event, others, rng, now)
+        _fill(session, event, others, rng, now, history_weeks)
     if residents:
         demo_resident = residents[0]
         for event in (events[0], events[9]):  # a seat at lunch; probably the waiting list for cooking
-            sign_up(session, settings, event.occurrences[0].id, demo_resident, now=now)
+            upcoming = next(o for o in event.occurrences if o.starts_at > now)
+            sign_up(session, settings, upcoming.id, demo_resident, now=now)
     return events

@@ -6,6 +6,7 @@ Idempotent: running it again finds the demo already there and changes nothing.
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from store.accounts.operations import create_user, hash_password
 from store.centres.operations import create_centre
 from store.centres.organisers import add_organiser
 from store.core.db import utcnow
-from store.demo.history import add_demo_history
+from store.demo.history import HISTORY_WEEKS, add_demo_history
 from store.demo.profiles import add_demo_profiles
 from store.demo.programme import build_demo_programme
 from store.demo.result import DemoLogin, DemoResult, jitter
@@ -51,10 +52,13 @@ def _logins() -> list[DemoLogin]:
 
 
 def build_demo_town(
-    session: Session, settings: Settings, *, town: str | None = None, residents: int = 300, seed: int = 7
+    session: Session, settings: Settings, *, town: str | None = None, residents: int = 300, seed: int = 7,
+    history_weeks: int = HISTORY_WEEKS, now: datetime | None = None,
 ) -> DemoResult:
     """Create the demo town unless it exists. Residents get homes scattered around real
     neighbourhoods of the town (kept for later steps as ``homes``: user id -> (neighbourhood, lat, lon)).
+    The running events' last ``history_weeks`` are lived through (``store.demo.weeks``; 0: none),
+    as seen from ``now`` (the clock when not given; tests pass a fixed moment).
     """
     place = load_town(town or settings.demo_town)
     logins = _logins()
@@ -62,7 +66,7 @@ def build_demo_town(
         return DemoResult(place, False, logins)
 
     rng = random.Random(seed)
-    now = utcnow()
+    now = now or utcnow()
     hoods = {h.name: h for h in place.neighbourhoods}
     result = DemoResult(place, True, logins)
     for name, hood_name, description in _CENTRES:
@@ -115,7 +119,8 @@ def build_demo_town(
 
     add_demo_profiles(session, result)
 
-    build_demo_programme(session, settings, result.centres, result.residents)
+    events = build_demo_programme(session, settings, result.centres, result.residents,
+                                  history_weeks=history_weeks, now=now)
 
-    add_demo_history(session, result)
+    add_demo_history(session, settings, result, events, now=now, weeks=history_weeks)
     return result

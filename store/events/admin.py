@@ -35,7 +35,7 @@ from store.places import geocoding
 from store.profiles.taxonomy import DIETARY, INTEREST_TAGS, LANGUAGES
 
 __all__ = [
-    "EventDetails", "EventChange", "details_of", "create_event", "update_event", "duplicate_event", "cancel_event",
+    "EventDetails", "EventChange", "details_of", "check_details", "create_event", "update_event", "duplicate_event", "cancel_event",
     "cancel_occurrence", "organiser_event", "centre_events",
 ]
 
@@ -165,6 +165,17 @@ def _validate(d: EventDetails, tz: str, now: datetime, *, check_past: bool) -> N
                          "venue_name")
     if not expand_dates(d.start_date, d.recurrence, d.repeat_until, d.skipped_dates):
         raise EventError("Every date has been skipped. Please keep at least one.", "skipped_dates")
+
+
+def check_details(session: Session, settings: Settings, details: EventDetails, tz: str,
+                  now: datetime | None = None, *, check_past: bool = True) -> EventDetails:
+    """The details as ``create_event`` would save them, or ``EventError`` saying what to fix: what
+    an import's preview checks (the venue's address looked up too) before anything is saved."""
+    d = _clean(details)
+    _validate(d, tz, now or utcnow(), check_past=check_past)
+    if d.venue_address:
+        _geocode(session, settings, d.venue_address)
+    return d
 
 
 def _geocode(session: Session, settings: Settings, address: str):

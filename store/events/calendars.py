@@ -17,12 +17,12 @@ from config import Settings
 from store.core.db import utcnow
 from store.events.models import CalendarFeed, Event, Occurrence, SignupStatus
 from store.events.times import monthly_position, to_local, zone
-from store.events.words import calendar_note, calendar_status
+from store.events.words import calendar_note, calendar_status, public_calendar_status
 from store.messages import links
 
 __all__ = [
     "new_feed", "revoke_feed", "has_feed", "feed_user_id", "event_calendar", "occurrences_calendar",
-    "personal_calendar",
+    "personal_calendar", "public_calendar",
 ]
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -137,18 +137,24 @@ def event_calendar(event: Event, settings: Settings) -> bytes:
     return _with_zones(cal, [event.start_date, event.repeat_until or event.start_date])
 
 
-def _occurrence_vevent(occurrence: Occurrence, settings: Settings, status: SignupStatus | None) -> VEvent:
+def _occurrence_vevent(occurrence: Occurrence, settings: Settings, status: str, note: str = "") -> VEvent:
+    """One date as its own VEVENT (the same UID in every calendar that carries it)."""
     event = occurrence.event
     vevent = VEvent()
     vevent.add("uid", f"occurrence-{occurrence.id}@{_host(settings)}")
     vevent.add("dtstart", to_local(occurrence.starts_at, event.timezone))
     vevent.add("dtend", to_local(occurrence.ends_at, event.timezone))
-    vevent.add("status", calendar_status(status, cancelled_date=occurrence.is_cancelled))
+    vevent.add("status", status)
     _details(vevent, event, settings)
-    note = calendar_note(status)
     if note:
         vevent["summary"] = f"{event.title}{note}"
     return vevent
+
+
+def _seat_vevent(occurrence: Occurrence, settings: Settings, status: SignupStatus | None) -> VEvent:
+    """A date as one person's place for it: its status and note from ``store.events.words``."""
+    return _occurrence_vevent(occurrence, settings, calendar_status(status, cancelled_date=occurrence.is_cancelled),
+                              calendar_note(status))
 
 
 def occurrences_calendar(occurrences: Iterable[Occurrence], settings: Settings, *, waiting: bool = False) -> bytes:
@@ -156,20 +162,31 @@ def occurrences_calendar(occurrences: Iterable[Occurrence], settings: Settings, 
     cal, days = _calendar(), []
     status = SignupStatus.WAITLISTED if waiting else SignupStatus.CONFIRMED
     for occurrence in occurrences:
-        cal.add_component(_occurrence_vevent(occurrence, settings, status))
+        cal.add_component(_seat_vevent(occurrence, settings, status))
         days.append(occurrence.local_date)
+    return _with_zones(cal, days)
+
+
+def _subscription(name: str, vevents: Iterable[tuple[VEvent, date]]) -> bytes:
+    """A calendar that apps subscribe to and re-read every hour: the part every feed shares."""
+    cal = _calendar(name)
+    cal.add("x-published-ttl", "PT1H")
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    days = []
+    for vevent, day in vevents:
+        cal.add_component(vevent)
+        days.append(day)
     return _with_zones(cal, days)
 
 
 def personal_calendar(signups: Iterable, settings: Settings, *, name: str = "Hearth: my events") -> bytes:
     """A person's feed: every date they have a seat for, are waiting on or have a seat kept for,
     each with the status ``store.events.words.calendar_status`` gives it; cancellations marked."""
+    return _subscription(name, ((_seat_vevent(s.occurrence, settings, s.status), s.occurrence.local_date)
+                                for s in signups))
 
-    cal = _calendar(name)
-    cal.add("x-published-ttl", "PT1H")
-    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    days = []
-    for signup in signups:
-        cal.add_component(_occurrence_vevent(signup.occurrence, settings, signup.status))
-        days.append(signup.occurrence.local_date)
-    return _with_zones(cal, days)
+
+def public_calendar(occurrences: Iterable[Occurrence], settings: Settings, *, name: str) -> bytes:
+    """A centre's public feed: its dates, nobody's place in them; cancelled dates marked CANCELLED."""
+    return _subscription(name, ((_occurrence_vevent(o, settings, public_calendar_status(o.is_cancelled)), o.local_date)
+                                for o in occurrences))

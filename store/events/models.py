@@ -97,6 +97,7 @@ class Event(Base):
     """
 
     __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("centre_id", "import_uid", name="uq_events_centre_import_uid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), index=True)
@@ -126,6 +127,8 @@ class Event(Base):
     signup_deadline_hours: Mapped[int | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     revision: Mapped[int] = mapped_column(default=0)  # the calendar SEQUENCE: bumped on each change
+    #: The UID of the iCalendar event it was imported from (``store.events.imports``), unique per centre.
+    import_uid: Mapped[str | None] = mapped_column(String(255), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -34,7 +34,8 @@ from store.profiles.models import Profile
 
 __all__ = [
     "begin_seat_change", "lock_occurrence", "seats_taken", "seat_summary", "going_names", "seat_counts", "confirm_seat",
-    "own_occurrence", "signup_for", "waitlist_position", "sign_up", "cancel_signup", "promote_waitlisted",
+    "own_occurrence", "signup_for", "waitlist_position", "waitlist_positions",
+    "sign_up", "cancel_signup", "promote_waitlisted",
     "signups_for_user", "roster", "check_in", "check_in_open", "organiser_names",
     "message_attendees", "attendance_records",
 ]
@@ -156,6 +157,13 @@ def waitlist_position(session: Session, signup: SignUp) -> int | None:
         )
     )
     return (ahead or 0) + 1
+
+
+def waitlist_positions(rows: list[SignUp]) -> dict[int, int]:
+    """:func:`waitlist_position` for all of one date's sign-ups at once (``rows``: every one of them),
+    by sign-up id."""
+    waiting = sorted((s for s in rows if s.status == SignupStatus.WAITLISTED), key=lambda s: (s.queue_no or 0, s.id))
+    return {s.id: n for n, s in enumerate(waiting, start=1)}
 
 
 def _check_open(occurrence: Occurrence, now: datetime) -> None:

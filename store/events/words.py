@@ -12,9 +12,9 @@ from store.events.models import STATUS_LABELS, SeatCount, SignUp, SignupStatus
 
 __all__ = [
     "resident_seat_words", "resident_seat_short", "organiser_seat_words", "calendar_status", "calendar_note",
-    "seats_left_words", "going_words", "roster_name", "guest_words", "guests_allowed_words", "place_words",
-    "schedule_words", "next_dates_words", "short_date", "change_told_words", "search_count_words",
-    "organiser_seats_words", "cancel_told_words",
+    "public_calendar_status", "schema_event_status", "seats_left_words", "going_words", "roster_name",
+    "guest_words", "guests_allowed_words", "place_words", "schedule_words", "next_dates_words", "short_date",
+    "change_told_words", "search_count_words", "organiser_seats_words", "cancel_told_words",
 ]
 
 
@@ -82,6 +82,16 @@ def calendar_status(status: SignupStatus | None, *, cancelled_date: bool = False
     if status in (SignupStatus.CONFIRMED, SignupStatus.ATTENDED, SignupStatus.NO_SHOW):
         return "CONFIRMED"
     return "TENTATIVE"
+
+
+def public_calendar_status(cancelled: bool) -> str:
+    """The iCalendar STATUS of a date in a centre's public feed: it happens, or it is cancelled."""
+    return "CANCELLED" if cancelled else "CONFIRMED"
+
+
+def schema_event_status(cancelled: bool) -> str:
+    """The schema.org ``eventStatus`` of a public date (JSON-LD on its page and in the feeds)."""
+    return "https://schema.org/" + ("EventCancelled" if cancelled else "EventScheduled")
 
 
 def calendar_note(status: SignupStatus | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from store.places.points import distance_km
 from store.profiles.blocks import ProfileBlocks
 from store.profiles.models import Profile
 from store.profiles.taxonomy import prefers_new
+from store.social.isolation import isolated_among
 
 __all__ = [
     "DEFAULT_TRAVEL_KM", "MATCH_SIZE", "Candidate", "slot_key", "venue_features", "upcoming_slots",
@@ -61,6 +63,12 @@ class Candidate:
     placed_before: bool
     prefers_new: float
     waiting: bool = False  # on the date's waiting list: needs a free seat, but asked for this date
+    isolated: bool = False  # few ties met, or a check-in that says so (``store.social.isolation``)
+
+    def first(self, isolated_first: bool = True) -> bool:
+        """Whether Hearth offers this person a group before the others: never placed before, or
+        (unless ``isolated_first`` is off, as a bench's ablation does) isolated."""
+        return not self.placed_before or (isolated_first and self.isolated)
 
 
 def slot_key(occurrence: Occurrence) -> str:
@@ -223,7 +231,8 @@ def candidates_for(
             continue
         out.append(Candidate(uid, float(home_lat), float(home_lon), travel, km,
                              signed_up, bool(was_placed), prefers_new(new_faces), waiting))
-    return out
+    isolated = isolated_among(session, [c.user_id for c in out])
+    return [dataclasses.replace(c, isolated=True) if c.user_id in isolated else c for c in out]
 
 
 @dataclass(frozen=True)
@@ -270,7 +279,9 @@ def past_groups(session: Session, user_ids: set[int], since: datetime) -> list[l
     return [members for members in groups.values() if len(members) > 1]
 
 
-def matcher_members(cands: list[Candidate], blocks: ProfileBlocks) -> Members:
+def matcher_members(cands: list[Candidate], blocks: ProfileBlocks, *, isolated_first: bool = True) -> Members:
+    """The matcher's members for ``cands``. The matcher places first those not ``placed_before``:
+    here everyone :meth:`Candidate.first` puts first (never placed before, or isolated)."""
     ids = [c.user_id for c in cands]
     return Members.from_arrays(
         ids,
@@ -279,20 +290,20 @@ def matcher_members(cands: list[Candidate], blocks: ProfileBlocks) -> Members:
         blocks.interests(ids),
         values=blocks.values(ids),
         travel_km=[c.travel_km for c in cands],
-        placed_before=[c.placed_before for c in cands],
+        placed_before=[not c.first(isolated_first) for c in cands],
         prefers_new=[c.prefers_new for c in cands],
         interest_names=blocks.interest_names,
         value_names=blocks.value_names,
     )
 
 
-def _within_seats(cands: list[Candidate], free: int, seed: int) -> list[Candidate]:
+def _within_seats(cands: list[Candidate], free: int, seed: int, isolated_first: bool = True) -> list[Candidate]:
     """Everyone with a seat already, then as many others as there are free seats (each will need a
-    seat held for the offer): the date's waiting list first, then those never placed before, then
-    the nearest."""
+    seat held for the offer): the date's waiting list first, then those Hearth puts first (never
+    placed before, or isolated: :meth:`Candidate.first`), then the nearest."""
     signed = [c for c in cands if c.signed_up]
     others = sorted((c for c in cands if not c.signed_up),
-                    key=lambda c: (not c.waiting, c.placed_before, c.km_to_venue,
+                    key=lambda c: (not c.waiting, not c.first(isolated_first), c.km_to_venue,
                                    (c.user_id * 2654435761 + seed) % 2**32))
     return signed + others[: max(0, free)]
 
@@ -315,9 +326,11 @@ def still_eligible(session: Session, occurrence: Occurrence, cands: list[Candida
     return [c for c in cands if c.user_id in ok and c.user_id not in skip]
 
 
-def eligible(session: Session, occurrence: Occurrence, now: datetime, seed: int) -> list[Candidate]:
+def eligible(session: Session, occurrence: Occurrence, now: datetime, seed: int, *,
+             isolated_first: bool = True) -> list[Candidate]:
+    """The date's candidates within its free seats (``_within_seats``)."""
     free = occurrence.event.capacity - seats_taken(session, occurrence.id)
-    return _within_seats(candidates_for(session, occurrence, now=now), free, seed)
+    return _within_seats(candidates_for(session, occurrence, now=now), free, seed, isolated_first)
 
 
 def mean_compatibility(blocks: ProfileBlocks, user_id: int, others: list[int]) -> float:

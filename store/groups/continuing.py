@@ -59,7 +59,7 @@ from store.social.operations import tie_pairs
 
 __all__ = ["CONTINUING_REASON", "MIX_RUN", "RECENT", "keen_core", "meetings_in_a_row", "standing_plans", "can_choose_new",
            "rather_meet_new", "keep_meeting", "date_groups_for_organisers",
-           "eligible_standing_first"]
+           "eligible_standing_first", "eligible_with_cores", "standing_cores"]
 
 #: The stored reason of a standing group (``Group.reason``; readers see their own, ``reason_for``).
 CONTINUING_REASON = "Most of this group said they'd like to meet again: offered the next date together."
@@ -171,29 +171,48 @@ def _carried(session: Session, group: Group, cands: dict[int, Candidate]) -> set
     return _without_conflicts(core, conflicts)
 
 
-def eligible_standing_first(session: Session, occurrence: Occurrence, now: datetime, seed: int) -> list[Candidate]:
-    """The date's candidates within its free seats, as ``candidates.eligible`` finds them, except
-    that the members a standing group would carry over come first: the seat limit (which puts
-    people never placed before ahead) never splits a group that keeps meeting."""
-    cands = candidates_for(session, occurrence, now=now)
+def standing_cores(session: Session, occurrence: Occurrence, cands: list[Candidate], now: datetime) -> list[set[int]]:
+    """The members each standing group would carry over to ``occurrence`` among ``cands`` (each
+    person in one at most): the people a date's seat limit and its regions must keep together."""
     by_id = {c.user_id: c for c in cands}
+    cores: list[set[int]] = []
     carried: set[int] = set()
     for source in _sources(session, occurrence, now):
         core = _carried(session, source, {u: c for u, c in by_id.items() if u not in carried})
         if len(core) >= 2:
             carried |= core
+            cores.append(core)
+    return cores
+
+
+def eligible_with_cores(session: Session, occurrence: Occurrence, now: datetime, seed: int, *,
+                        isolated_first: bool = True) -> tuple[list[Candidate], list[set[int]]]:
+    """The date's candidates within its free seats, as ``candidates.eligible`` finds them, except
+    that the members a standing group would carry over come first: the seat limit (which puts
+    people never placed before and isolated people ahead) never splits a group that keeps meeting.
+    Also returns those groups' cores (:func:`standing_cores`), for keeping each in one region."""
+    cands = candidates_for(session, occurrence, now=now)
+    cores = standing_cores(session, occurrence, cands, now)
+    carried = set().union(*cores)
     free = occurrence.event.capacity - seats_taken(session, occurrence.id)
     first = [c for c in cands if c.user_id in carried]
     free -= sum(not c.signed_up for c in first)
-    return first + _within_seats([c for c in cands if c.user_id not in carried], free, seed)
+    return first + _within_seats([c for c in cands if c.user_id not in carried], free, seed, isolated_first), cores
+
+
+def eligible_standing_first(session: Session, occurrence: Occurrence, now: datetime, seed: int, *,
+                            isolated_first: bool = True) -> list[Candidate]:
+    """:func:`eligible_with_cores` without the cores."""
+    return eligible_with_cores(session, occurrence, now, seed, isolated_first=isolated_first)[0]
 
 
 def standing_plans(session: Session, occurrence: Occurrence, cands: list[Candidate], *,
                    size: tuple[int, int], mode: str = "new",
-                   now: datetime | None = None) -> list[tuple[Group, list[int]]]:
+                   now: datetime | None = None, isolated_first: bool = True) -> list[tuple[Group, list[int]]]:
     """The standing groups that may continue at ``occurrence`` among ``cands`` (the date's
     candidates): ``(the group that met, the members offered the date together)``, newcomers who
-    fill a gap included, each person in at most one. Reads only: ``run_matching`` forms and offers
+    fill a gap included (those Hearth puts first, :meth:`Candidate.first`, before the others), each
+    person in at most one. Reads only: ``run_matching`` forms and offers
     them before it matches the rest."""
     now = now or utcnow()
     by_id = {c.user_id: c for c in cands}
@@ -213,7 +232,7 @@ def standing_plans(session: Session, occurrence: Occurrence, cands: list[Candida
             venue = Venues.from_arrays([event.place_name], [event.point[0]], [event.point[1]],
                                        [venue_features(event)])
             added = fill_group(
-                matcher_members(pool, profile_blocks(session, sorted(ids))), core,
+                matcher_members(pool, profile_blocks(session, sorted(ids)), isolated_first=isolated_first), core,
                 size=size, venues=venue, mode=mode, blocks=[tuple(p) for p in _avoid(session, ids) if len(p) == 2],
                 ties=tie_pairs(session, ids), past_groups=past_groups(session, ids, now - timedelta(days=120)))
             if added is None:

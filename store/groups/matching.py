@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from config import Settings
 from matcher.groups import Venues, form_groups
-from matcher.regions import split_regions
+from matcher.regions import keep_together, split_regions
 from store.core.db import utcnow
 from store.events.holds import hold_seat, release_hold
 from store.events.models import EventError, Occurrence
@@ -25,7 +25,7 @@ from store.groups.candidates import (
     venue_features,
 )
 from store.groups.continuing import CONTINUING_REASON, standing_plans
-from store.groups.continuing import eligible_standing_first as eligible  # the seat limit never splits a standing group
+from store.groups.continuing import eligible_with_cores  # the seat limit and the regions never split a standing group
 from store.groups.models import (
     Group,
     GroupMember,
@@ -51,15 +51,17 @@ def floor_of(settings: Settings) -> float:
     return settings.group_floor / 100.0
 
 
-def _regions(cands: list[Candidate], region_size: int) -> list[list[Candidate]]:
+def _regions(cands: list[Candidate], region_size: int, together: list[set[int]] = ()) -> list[list[Candidate]]:
+    """Compact regions of at most ``region_size`` candidates (a few more where a standing group's
+    members, ``together``, are kept in one)."""
     by_id = {c.user_id: c for c in cands}
     ids = split_regions([c.user_id for c in cands], [c.lat for c in cands], [c.lon for c in cands], region_size)
-    return [[by_id[i] for i in region] for region in ids]
+    return [[by_id[i] for i in region] for region in keep_together(ids, together)]
 
 
 def plan_regions(
     session: Session, occurrence_id: int, *, region_size: int = FANOUT_SIZE, seed: int = 0,
-    now: datetime | None = None,
+    now: datetime | None = None, isolated_first: bool = True,
 ) -> list[list[dict]]:
     """The candidates of an occurrence, found once and split once into compact regions, for
     sharing a large run out as one task per region. Each region is a list of plain candidate
@@ -68,8 +70,8 @@ def plan_regions(
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None or occurrence.is_cancelled:
         return []
-    cands = eligible(session, occurrence, now or utcnow(), seed)
-    return [[dataclasses.asdict(c) for c in region] for region in _regions(cands, region_size)]
+    cands, cores = eligible_with_cores(session, occurrence, now or utcnow(), seed, isolated_first=isolated_first)
+    return [[dataclasses.asdict(c) for c in region] for region in _regions(cands, region_size, cores)]
 
 
 def run_matching(
@@ -102,7 +104,8 @@ def run_matching(
     if region is not None:
         regions = [still_eligible(session, occurrence, [Candidate(**c) for c in region], now)]
     else:
-        regions = _regions(eligible(session, occurrence, now, seed), region_size)
+        cands, cores = eligible_with_cores(session, occurrence, now, seed, isolated_first=settings.match_isolated_first)
+        regions = _regions(cands, region_size, cores)
     counts = {"candidates": sum(len(r) for r in regions), "groups": 0, "offered": 0, "unplaced": 0,
               "below_floor": 0, "regions": len(regions), "proven_optimal": 0}
     objectives, left_out = [], []
@@ -145,8 +148,8 @@ def _match_region(session, settings, occurrence, cands, *, run_id, mode, size, s
     if len(cands) < size[0]:
         return 0, 0, None, [], False
     blocks = profile_blocks(session, [c.user_id for c in cands])
-    members = matcher_members(cands, blocks)
-    if not settings.match_newcomers_first:  # the priority off (a bench ablation): nobody counts as new
+    members = matcher_members(cands, blocks, isolated_first=settings.match_isolated_first)
+    if not settings.match_newcomers_first:  # the priority off (a bench ablation): nobody is put first
         members = dataclasses.replace(members, placed_before=np.ones(len(members.ids), dtype=bool))
     ids = set(members.ids)
     event = occurrence.event
@@ -199,7 +202,8 @@ def _continue_standing(session, settings, occurrence, cands, *, run_id, mode, si
     """Offer the standing groups first (``store.groups.continuing``): the candidates left for the
     matcher, and how many were offered a place in how many standing groups."""
     placed, formed, taken = 0, 0, set()
-    for source, member_ids in standing_plans(session, occurrence, cands, size=size, mode=mode, now=now):
+    for source, member_ids in standing_plans(session, occurrence, cands, size=size, mode=mode, now=now,
+                                             isolated_first=settings.match_isolated_first):
         blocks = profile_blocks(session, member_ids)
         by_id = {c.user_id: c for c in cands}
         held = _offer_group_of(session, settings, occurrence, member_ids, run_id=run_id, size=size, now=now,

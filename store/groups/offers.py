@@ -197,7 +197,11 @@ def free_seat(session: Session, settings: Settings, seat: GroupMember, status: S
         release_hold(session, settings, occurrence, seat.user_id, now=now)
 
 
-def _best_replacement(session: Session, group: Group, occurrence: Occurrence, now: datetime) -> int | None:
+def _best_replacement(session: Session, group: Group, occurrence: Occurrence, now: datetime, *,
+                      isolated_first: bool = True) -> int | None:
+    """Who is offered a freed seat: among the date's candidates who may join (not tried before, a
+    seat for them, blocked with nobody in the group), those Hearth puts first (never placed, or
+    isolated: ``Candidate.first``) before the others, then the most compatible and nearest."""
 
     active = [s.user_id for s in group.active_seats]
     tried = {s.user_id for s in group.seats}
@@ -218,7 +222,7 @@ def _best_replacement(session: Session, group: Group, occurrence: Occurrence, no
         trip = sum(km) / len(km) if km else 0.0
         return mean_compatibility(blocks, c.user_id, active) - 0.05 * trip
 
-    return max(cands, key=lambda c: (score(c), -c.user_id)).user_id
+    return max(cands, key=lambda c: (c.first(isolated_first), score(c), -c.user_id)).user_id
 
 
 def refill(session: Session, settings: Settings, group: Group, *, now: datetime | None = None) -> bool:
@@ -230,7 +234,8 @@ def refill(session: Session, settings: Settings, group: Group, *, now: datetime 
         dissolve(session, settings, group, now=now, quietly=True)
         return False
     if len(group.active_seats) < group.size_max:
-        replacement = _best_replacement(session, group, occurrence, now)
+        replacement = _best_replacement(session, group, occurrence, now,
+                                        isolated_first=settings.match_isolated_first)
         if replacement is not None:
             try:
                 hold_seat(session, occurrence, replacement, group.id)

@@ -15,7 +15,7 @@ from store.groups.models import ACTIVE_SEATS, Group, GroupStatus, SeatStatus
 from store.places.points import distance_km
 from store.profiles.blocks import ProfileBlocks
 from store.profiles.models import Profile
-from store.profiles.taxonomy import interest_label
+from store.profiles.taxonomy import interest_label, number_word
 
 __all__ = ["reason_for", "reason_facts", "ReasonFacts", "group_compatibility"]
 
@@ -61,11 +61,29 @@ def reason_for(session: Session, group: Group, user_id: int, *, facts: dict[int,
     trip = None
     if mine is not None and mine.home is not None and point is not None:
         trip = distance_km(mine.home, point)
-    return reader_reason(
+    why = reader_reason(
         mine.interests if mine else [],
         [facts[u].interests for u in others if u in facts],
         label=lambda key: interest_label(key).lower(), venue=event.place_name, trip_km=trip,
     )
+    met = _met_before(session, group, user_id, others)
+    return f"{met} {why}" if met else why
+
+
+def _met_before(session: Session, group: Group, user_id: int, others: list[int]) -> str:
+    """For a group that keeps meeting, whom the reader met at its last meeting: "" otherwise."""
+    if group.continues_id is None or not others:
+        return ""
+    before = session.get(Group, group.continues_id)
+    came = {s.user_id for s in before.seats if s.status == SeatStatus.ACCEPTED} if before else set()
+    if user_id not in came:
+        return ""
+    known = sum(u in came for u in others)
+    if known == 0:
+        return ""
+    if known == len(others):
+        return "You've all met before, last time." if known > 1 else "You've met before, last time."
+    return f"You met {number_word(known)} of them last time; the others are filling a gap."
 
 
 def group_compatibility(blocks: ProfileBlocks, user_ids: list[int]) -> float:

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from config import Settings
 from store.accounts.models import User
 from store.centres.area import area_member_ids, area_profiles, organiser_label
 from store.centres.models import Centre
-from store.core.db import utcnow
+from store.core.db import among, utcnow
 from store.core.errors import HearthError
 from store.events.models import Event, Occurrence, SignUp, SignupStatus
 from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
 from store.groups.safety import pause_by_organiser
 from store.insight.models import ContactNote
-from store.insight.placement import Placement, member_facts, placement_counts, placements
+from store.insight.placement import Placement, count_placements, count_with_ties, placements
+from store.social.isolation import latest_checkins, latest_ranked
 from store.social.models import Checkin, Report, ReportStatus
 
 __all__ = [
     "InsightError",
-    "UNREACHED_AFTER", "Figures", "figures", "weekly_series", "Unreached", "unreached", "note_contact",
-    "centre_reports", "act_on_report",
+    "UNREACHED_AFTER", "Figures", "figures", "weekly_series", "week_of", "Unreached", "unreached", "note_contact",
+    "centre_reports", "count_open_reports", "act_on_report",
 ]
 
 
@@ -61,63 +61,73 @@ class Figures:
         return self.seats_accepted / self.seats_offered if self.seats_offered else None
 
 
-def _latest_checkins(session: Session, ids: list[int]) -> dict[int, Checkin]:
-    latest: dict[int, Checkin] = {}
+def _latest_checkin_totals(session: Session, ids: list[int]) -> tuple[int, int, int]:
+    """Over each resident's latest check-in: how many answered, the sum of their totals and
+    how many often feel isolated (``Checkin.total`` and ``Checkin.often_isolated`` in SQL)."""
     if not ids:
-        return latest
-    newest = func.row_number().over(partition_by=Checkin.user_id,
-                                    order_by=(Checkin.created_at.desc(), Checkin.id.desc())).label("newest")
-    ranked = select(Checkin.id, newest).where(Checkin.user_id.in_(ids)).subquery()
-    for row in session.scalars(select(Checkin).join(ranked, ranked.c.id == Checkin.id).where(ranked.c.newest == 1)):
-        latest[row.user_id] = row
-    return latest
+        return 0, 0, 0
+    ranked = latest_ranked(session, ids)
+    answered, total, isolated = session.execute(
+        select(func.count(), func.coalesce(func.sum(Checkin.total), 0),
+               func.coalesce(func.sum(case((Checkin.often_isolated, 1), else_=0)), 0))
+        .join(ranked, ranked.c.id == Checkin.id).where(ranked.c.newest == 1)).one()
+    return int(answered), int(total), int(isolated)
 
 
-def figures(session: Session, centre: Centre) -> Figures:
-    """The centre's figures, computed from the database as it is now."""
-    ids = area_member_ids(session, centre)
-    facts = member_facts(session, ids)
-    states = placement_counts({uid: f.placement for uid, f in facts.items()})
-    status_counts = Counter(session.scalars(select(Group.status).where(Group.centre_id == centre.id)))
-    seat_counts = Counter(session.scalars(
-        select(GroupMember.status).join(Group, GroupMember.group_id == Group.id).where(Group.centre_id == centre.id)))
-    attended = Counter(session.scalars(
-        select(SignUp.user_id).join(Occurrence, SignUp.occurrence_id == Occurrence.id)
-        .join(Event, Occurrence.event_id == Event.id)
-        .where(Event.centre_id == centre.id, SignUp.status == SignupStatus.ATTENDED)))
-    latest = _latest_checkins(session, ids)
-    totals = [c.total for c in latest.values()]
+def figures(session: Session, centre: Centre, *, ids: list[int] | None = None) -> Figures:
+    """The centre's figures, computed from the database as it is now: each one counted by the
+    database (a few rows back however many residents the area holds). ``ids`` are the area's
+    residents (:func:`area_member_ids`) when the caller has read them already."""
+    ids = area_member_ids(session, centre) if ids is None else ids
+    states = count_placements(session, ids)
+    status_counts = dict(session.execute(
+        select(Group.status, func.count()).where(Group.centre_id == centre.id).group_by(Group.status)).all())
+    seat_counts = dict(session.execute(
+        select(GroupMember.status, func.count()).join(Group, GroupMember.group_id == Group.id)
+        .where(Group.centre_id == centre.id).group_by(GroupMember.status)).all())
+    came = (select(SignUp.user_id).join(Occurrence, SignUp.occurrence_id == Occurrence.id)
+            .join(Event, Occurrence.event_id == Event.id)
+            .where(Event.centre_id == centre.id, SignUp.status == SignupStatus.ATTENDED)
+            .group_by(SignUp.user_id).having(func.count() >= 2).subquery())
+    repeat = session.scalar(select(func.count()).select_from(came))
+    answered, total, isolated = _latest_checkin_totals(session, ids)
     offered = sum(seat_counts.values()) - seat_counts.get(SeatStatus.WITHDRAWN, 0)
     return Figures(
         residents=len(ids),
         not_placed=states[Placement.NOT_PLACED],
         placement={state.value: n for state, n in states.items()},
-        no_ties=sum(1 for f in facts.values() if f.ties == 0),
+        no_ties=len(ids) - count_with_ties(session, ids),
         proposed=status_counts.get(GroupStatus.PROPOSED, 0),
         confirmed=status_counts.get(GroupStatus.CONFIRMED, 0),
         met=status_counts.get(GroupStatus.MET, 0),
         dissolved=status_counts.get(GroupStatus.DISSOLVED, 0),
         seats_offered=offered,
         seats_accepted=seat_counts.get(SeatStatus.ACCEPTED, 0),
-        repeat_attenders=sum(1 for n in attended.values() if n >= 2),
-        checkins=len(totals),
-        mean_checkin=round(sum(totals) / len(totals), 2) if totals else None,
-        often_isolated=sum(1 for c in latest.values() if c.often_isolated),
+        repeat_attenders=repeat,
+        checkins=answered,
+        mean_checkin=round(total / answered, 2) if answered else None,
+        often_isolated=isolated,
     )
 
 
-def _week(moment: datetime) -> date:
+def week_of(moment: datetime) -> date:
+    """The Monday of the week ``moment`` falls in (the weeks of :func:`weekly_series`)."""
     day = moment.date()
     return day - timedelta(days=day.weekday())
 
 
-def weekly_series(session: Session, centre: Centre, *, now: datetime | None = None, weeks: int = WEEKS) -> list[dict]:
+_week = week_of
+
+
+def weekly_series(session: Session, centre: Centre, *, now: datetime | None = None, weeks: int = WEEKS,
+                  ids: list[int] | None = None) -> list[dict]:
     """Per week (Mondays, oldest first): groups formed, groups met, seats accepted, and the mean
-    check-in score of the area's residents (3 best to 9 worst; ``None`` when nobody answered)."""
+    check-in score of the area's residents (3 best to 9 worst; ``None`` when nobody answered).
+    ``ids`` are the area's residents when the caller has read them already."""
     now = now or utcnow()
     start = _week(now) - timedelta(weeks=weeks - 1)
     since = datetime(start.year, start.month, start.day, tzinfo=now.tzinfo)
-    rows: dict[date, dict] = {start + timedelta(weeks=k): {"formed": 0, "met": 0, "accepted": 0, "checkin": []}
+    rows: dict[date, dict] = {start + timedelta(weeks=k): {"formed": 0, "met": 0, "accepted": 0, "checkin": (0, 0)}
                               for k in range(weeks)}
     for created, status, closed in session.execute(
             select(Group.created_at, Group.status, Group.closed_at).where(Group.centre_id == centre.id, Group.created_at >= since)):
@@ -129,15 +139,21 @@ def weekly_series(session: Session, centre: Centre, *, now: datetime | None = No
             .where(Group.centre_id == centre.id, GroupMember.status == SeatStatus.ACCEPTED,
                    GroupMember.responded_at >= since)):
         rows[_week(responded)]["accepted"] += 1
-    ids = area_member_ids(session, centre)
+    ids = area_member_ids(session, centre) if ids is None else ids
     if ids:
-        for row in session.scalars(select(Checkin).where(Checkin.user_id.in_(ids), Checkin.created_at >= since)):
-            rows[_week(row.created_at)]["checkin"].append(row.total)
+        # the week of each check-in, worked out by the database: the k-th Monday it falls after
+        mondays = [since + timedelta(weeks=k) for k in range(1, weeks + 1)]
+        week = case(*((Checkin.created_at < monday, k) for k, monday in enumerate(mondays)), else_=None).label("week")
+        for k, answered, total in session.execute(
+                select(week, func.count(), func.sum(Checkin.total))
+                .where(among(session, Checkin.user_id, ids), Checkin.created_at >= since).group_by(week)):
+            if k is not None:
+                rows[start + timedelta(weeks=int(k))]["checkin"] = (int(answered), int(total))
     out = []
-    for week, values in sorted(rows.items()):
-        scores = values.pop("checkin")
-        out.append({"week": week.isoformat(), **values,
-                    "mean_checkin": round(sum(scores) / len(scores), 2) if scores else None})
+    for week_of, values in sorted(rows.items()):
+        answered, total = values.pop("checkin")
+        out.append({"week": week_of.isoformat(), **values,
+                    "mean_checkin": round(total / answered, 2) if answered else None})
     return out
 
 
@@ -162,8 +178,8 @@ def unreached(session: Session, centre: Centre, secret: str, *, now: datetime | 
     ids = [u.id for u, _ in people]
     placed = {uid for uid, p in placements(session, ids).items() if p.placed}
     attended = set(session.scalars(select(SignUp.user_id).where(
-        SignUp.status == SignupStatus.ATTENDED, SignUp.user_id.in_(ids)))) if ids else set()
-    latest = _latest_checkins(session, ids)
+        SignUp.status == SignupStatus.ATTENDED, among(session, SignUp.user_id, ids)))) if ids else set()
+    latest = latest_checkins(session, ids)
     notes: dict[int, ContactNote] = {}
     for note in session.scalars(select(ContactNote).where(ContactNote.centre_id == centre.id).order_by(ContactNote.created_at)):
         notes[note.user_id] = note
@@ -210,6 +226,12 @@ def centre_reports(session: Session, centre_id: int, *, open_only: bool = False)
     if open_only:
         query = query.where(Report.status == ReportStatus.OPEN)
     return list(session.scalars(query))
+
+
+def count_open_reports(session: Session, centre_id: int) -> int:
+    """How many of :func:`centre_reports` are open (counted, not loaded)."""
+    return session.scalar(select(func.count(Report.id)).where(Report.centre_id == centre_id,
+                                                              Report.status == ReportStatus.OPEN))
 
 
 def act_on_report(session: Session, settings: Settings, report: Report, organiser: User, *, note: str = "",

@@ -27,17 +27,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, null, select, union
 from sqlalchemy.orm import Session
 
 from store.centres.area import organiser_pauses
-from store.core.db import utcnow
+from store.core.db import among, utcnow
 from store.events.models import Occurrence, SignUp, SignupStatus
 from store.groups.models import ACTIVE_GROUPS, ACTIVE_SEATS, Group, GroupMember, GroupStatus, SeatStatus
 from store.social.models import Tie
 
 __all__ = ["Placement", "PLACED", "PLACEMENT_WORDS", "Placed", "placements", "MemberFacts", "member_facts",
-           "placement_counts", "seats_placing"]
+           "placement_counts", "seats_placing", "count_placements", "count_with_ties"]
 
 
 class Placement(str, enum.Enum):
@@ -91,27 +91,63 @@ def _state(group_status: GroupStatus, seat_status: SeatStatus) -> Placement:
     return Placement.CONFIRMED if group_status == GroupStatus.CONFIRMED else Placement.ACCEPTED
 
 
+def _placing_seats(session: Session, ids: list[int]):
+    """Each given resident's seat that gives their placement, ranked first (``rank == 1``): live
+    groups first, the soonest of them (then the lowest id); else the latest group that met (then
+    the highest id). One SQL window over the seats that place, on SQLite and PostgreSQL alike."""
+    live = Group.status.in_(ACTIVE_GROUPS)
+    rank = func.row_number().over(partition_by=GroupMember.user_id, order_by=(
+        case((live, 0), else_=1),
+        case((live, Occurrence.starts_at), else_=null()).asc(),
+        case((live, null()), else_=Occurrence.starts_at).desc(),
+        case((live, Group.id), else_=-Group.id).asc(),
+    ))
+    return (select(GroupMember.user_id.label("user_id"), Group.id.label("group_id"),
+                   Group.status.label("group_status"), GroupMember.status.label("seat_status"), rank.label("rank"))
+            .join(Group, GroupMember.group_id == Group.id)
+            .join(Occurrence, Group.occurrence_id == Occurrence.id)
+            .where(among(session, GroupMember.user_id, ids), seats_placing())
+            .subquery())
+
+
 def placements(session: Session, user_ids) -> dict[int, Placed]:
     """Every given resident's placement, in one query (residents not placed map to ``Placed()``)."""
     ids = list(user_ids)
     out = {uid: Placed() for uid in ids}
     if not ids:
         return out
-    rows = session.execute(
-        select(GroupMember.user_id, Group.id, Group.status, GroupMember.status, Occurrence.starts_at)
-        .join(Group, GroupMember.group_id == Group.id)
-        .join(Occurrence, Group.occurrence_id == Occurrence.id)
-        .where(GroupMember.user_id.in_(ids), seats_placing())
-    ).all()
-    best: dict[int, tuple] = {}
-    for uid, gid, group_status, seat_status, starts in rows:
-        live = group_status in ACTIVE_GROUPS
-        # live groups first, the soonest of them; else the latest group that met
-        key = (0, starts.timestamp(), gid) if live else (1, -starts.timestamp(), -gid)
-        if uid not in best or key < best[uid][0]:
-            best[uid] = (key, Placed(_state(group_status, seat_status), gid))
-    out.update({uid: placed for uid, (_, placed) in best.items()})
+    best = _placing_seats(session, ids)
+    rows = session.execute(select(best.c.user_id, best.c.group_id, best.c.group_status, best.c.seat_status)
+                           .where(best.c.rank == 1))
+    out.update({uid: Placed(_state(group_status, seat_status), gid) for uid, gid, group_status, seat_status in rows})
     return out
+
+
+def count_placements(session: Session, user_ids) -> Counter:
+    """:func:`placement_counts` of :func:`placements`, counted by the database (one query that
+    returns a few rows however many residents there are)."""
+    ids = list(user_ids)
+    counts = Counter({state: 0 for state in Placement})
+    if not ids:
+        return counts
+    best = _placing_seats(session, ids)
+    for group_status, seat_status, n in session.execute(
+            select(best.c.group_status, best.c.seat_status, func.count())
+            .where(best.c.rank == 1).group_by(best.c.group_status, best.c.seat_status)):
+        counts[_state(group_status, seat_status)] += n
+    counts[Placement.NOT_PLACED] = len(set(ids)) - sum(n for state, n in counts.items() if state != Placement.NOT_PLACED)
+    return counts
+
+
+def count_with_ties(session: Session, user_ids) -> int:
+    """How many of the given residents have met anyone (a positive tie): those whose
+    ``MemberFacts.ties`` is not 0, counted by the database."""
+    ids = list(user_ids)
+    if not ids:
+        return 0
+    tied = union(select(Tie.user_a_id.label("user_id")).where(Tie.strength > 0, among(session, Tie.user_a_id, ids)),
+                 select(Tie.user_b_id).where(Tie.strength > 0, among(session, Tie.user_b_id, ids))).subquery()
+    return session.scalar(select(func.count()).select_from(tied))
 
 
 def placement_counts(found: dict[int, Placed]) -> Counter:
@@ -147,14 +183,14 @@ def member_facts(session: Session, user_ids) -> dict[int, MemberFacts]:
     last: dict[int, datetime] = {}
     if ids:
         for a, b in session.execute(select(Tie.user_a_id, Tie.user_b_id).where(
-                Tie.strength > 0, (Tie.user_a_id.in_(ids)) | (Tie.user_b_id.in_(ids)))):
+                Tie.strength > 0, among(session, Tie.user_a_id, ids) | among(session, Tie.user_b_id, ids))):
             if a in met:
                 met[a].add(b)
             if b in met:
                 met[b].add(a)
         last = dict(session.execute(
             select(SignUp.user_id, Occurrence.starts_at).join(Occurrence, SignUp.occurrence_id == Occurrence.id)
-            .where(SignUp.status == SignupStatus.ATTENDED, SignUp.user_id.in_(ids)).order_by(Occurrence.starts_at)
+            .where(SignUp.status == SignupStatus.ATTENDED, among(session, SignUp.user_id, ids)).order_by(Occurrence.starts_at)
         ).all())
     paused = organiser_pauses(session, ids, utcnow().date())
     return {uid: MemberFacts(placed[uid], len(met[uid]), last.get(uid), paused.get(uid)) for uid in ids}

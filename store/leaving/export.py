@@ -36,6 +36,7 @@ What is not here, and why
 - Your home: Hearth never kept your address. It keeps only your neighbourhood and area (in
   profile.json) and a rough point on a 500 m grid, used to measure distances, never shown.
 - Your password: only a scrambled form of it is kept, which can't be turned back into it.
+  The same goes for the secrets of your access tokens (access_tokens lists their names and dates).
 - How strongly you're connected to neighbours you've met: it is worked out from both your
   answers and theirs, so it would tell you what others said.
 - Other people: group-mates appear only as your group pages show them (a first name where they

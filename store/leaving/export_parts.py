@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.accounts.api_tokens import tokens_of
 from store.accounts.changes import pending_email_change
 from store.accounts.models import User
 from store.accounts.sessions import count_sessions
@@ -293,9 +294,19 @@ def conversations_part(session: Session, user: User) -> Part:
                 ("centre", "subject", "at", "from", "text"), rows)
 
 
+def api_tokens_part(session: Session, user: User) -> Part:
+    """The access tokens you made for other tools, as your account page lists them (never their secrets)."""
+    rows = [{"name": t.name, "may": "read and make changes" if t.can_write else "only read",
+             "made_at": _when(t.created_at), "works_until": _when(t.expires_at),
+             "last_used_at": _when(t.last_used_at), "revoked_at": _when(t.revoked_at)} for t in tokens_of(session, user)]
+    columns = ("name", "may", "made_at", "works_until", "last_used_at", "revoked_at")
+    return Part("access_tokens", "Access tokens you made for other tools", rows, columns, rows)
+
+
 #: Every part, in the order the download's README lists them.
 PARTS = (account_part, profile_part, availability_part, signups_part, groups_part, feedback_part, checkins_part,
-         messages_part, message_choices_part, conversations_part, blocks_part, reports_part, recommendations_part)
+         messages_part, message_choices_part, conversations_part, blocks_part, reports_part, recommendations_part,
+         api_tokens_part)
 
 
 def gather(session: Session, user: User) -> list[Part]:

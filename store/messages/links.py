@@ -11,7 +11,7 @@ from config import Settings
 __all__ = [
     "login_link", "reset_request_link", "reset_link", "confirm_link", "invite_link", "events_link",
     "event_link", "checkin_link", "group_link", "feedback_link", "report_link", "email_change_link", "message_link",
-    "conversation_link", "inbox_thread_link", "preferences_link",
+    "conversation_link", "inbox_thread_link", "preferences_link", "centre_link", "centre_feed_link",
 ]
 
 
@@ -97,3 +97,13 @@ def inbox_thread_link(settings: Settings, thread_id: int) -> str:
 def preferences_link(settings: Settings) -> str:
     """Where a person chooses which messages they get and how often."""
     return _url(settings, "/account/messages")
+
+
+def centre_link(settings: Settings, slug: str) -> str:
+    """A centre's public page: its upcoming events and the feeds that follow them."""
+    return _url(settings, f"/centres/{slug}")
+
+
+def centre_feed_link(settings: Settings, slug: str, kind: str) -> str:
+    """One of a centre's public feeds: ``kind`` is ``ics``, ``atom`` or ``jsonld``."""
+    return _url(settings, f"/centres/{slug}/events.{kind}")

@@ -16,7 +16,7 @@ from matcher.compat import distance_km, haversine_km
 from store.core.errors import HearthError
 
 __all__ = [
-    "GRID_M", "PlaceDataError", "coarsen", "is_coarse", "distance_km", "normalise_postcode", "outward_code",
+    "GRID_M", "PlaceDataError", "coarsen", "is_coarse", "distance_km", "haversine_km", "normalise_postcode", "outward_code",
     "nearest_town",
 ]
 

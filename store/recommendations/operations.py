@@ -29,6 +29,7 @@ from matcher.ranking import Member as RankMember
 from matcher.slots import days_until, when_words
 from store.accounts.models import User
 from store.core.db import utcnow
+from store.core.locks import RECOMMENDATIONS, hold_ids
 from store.events.models import ACTIVE, HOLDS_SEAT, Event, Occurrence, SignUp
 from store.events.needs import event_offers, meets_needs, person_needs
 from store.events.times import to_local, zone
@@ -164,6 +165,8 @@ def refresh_recommendations(
     ranker.content_.prime_interests([tuple(p.interests or ()) for p in profiles])
     ids = [p.user_id for p in profiles]
     booked = _booked_events(session, ids, now)
+    # a batch and a left-out refresh for the same people must not both insert: the second waits
+    hold_ids(session, RECOMMENDATIONS, ids)
     session.execute(delete(Recommendation).where(Recommendation.user_id.in_(ids)))
     loop = progress(profiles, len(profiles), "ranking events") if progress else profiles
     # meets_needs, with each event's offers and each person's needs worked out once; people with
@@ -190,16 +193,19 @@ def refresh_recommendations(
     return len(profiles)
 
 
-def recommendations_for(session: Session, user_id: int, *, now: datetime | None = None) -> list[Suggestion]:
+def recommendations_for(session: Session, user_id: int, *, now: datetime | None = None,
+                        profile: Profile | None = ...) -> list[Suggestion]:
     """A person's own recommended events, best first: still ahead, not cancelled, meeting their
-    needs as they stand now, one date per event, each with how soon it is."""
+    needs as they stand now, one date per event, each with how soon it is. ``profile`` is the
+    person's profile (or ``None``) when the caller has read it already."""
     now = now or utcnow()
     rows = session.scalars(
         select(Recommendation).join(Occurrence, Recommendation.occurrence_id == Occurrence.id)
         .where(Recommendation.user_id == user_id, Occurrence.starts_at > now)
         .order_by(Recommendation.rank, Recommendation.id)
     )
-    profile = session.scalar(select(Profile).where(Profile.user_id == user_id))
+    if profile is ...:
+        profile = session.scalar(select(Profile).where(Profile.user_id == user_id))
     booked = _booked_events(session, [user_id], now).get(user_id, set())
     out: list[Suggestion] = []
     seen: set[int] = set()

@@ -15,7 +15,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.accounts.models import User
@@ -134,10 +136,15 @@ class Checkin(Base):
     period: Mapped[str | None] = mapped_column(String(10), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    @property
+    @hybrid_property
     def total(self) -> int:
+        """3 to 9, in Python and (as an expression) in SQL."""
         return self.companionship + self.left_out + self.isolated
 
-    @property
+    @hybrid_property
     def often_isolated(self) -> bool:
         return self.isolated == 3 or self.total >= 8
+
+    @often_isolated.expression
+    def often_isolated(cls):
+        return or_(cls.isolated == 3, cls.companionship + cls.left_out + cls.isolated >= 8)

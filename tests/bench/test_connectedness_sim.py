@@ -13,9 +13,11 @@ def runs():
     return {arm: simulate(arm, residents=100, weeks=3, seed=1) for arm in ARMS}
 
 
-def test_the_newcomers_first_priority_is_on_unless_turned_off():
+def test_the_newcomers_and_isolated_first_priorities_are_on_unless_turned_off():
     assert load_settings(environ={}).match_newcomers_first is True
     assert load_settings(environ={"HEARTH_MATCH_NEWCOMERS_FIRST": "0"}).match_newcomers_first is False
+    assert load_settings(environ={}).match_isolated_first is True
+    assert load_settings(environ={"HEARTH_MATCH_ISOLATED_FIRST": "0"}).match_isolated_first is False
 
 
 def test_events_only_forms_no_groups_and_its_people_meet_at_tables(runs):
@@ -48,7 +50,7 @@ def test_hearth_places_the_never_placed_and_the_isolated(runs):
 
 def test_without_standing_groups_none_continues(runs):
     assert runs["no standing groups"]["counts"]["continued"] == 0
-    assert runs["no newcomers first"]["groups"]
+    assert runs["no isolated first"]["groups"]
 
 
 def test_the_summary_and_chart(runs, tmp_path):

@@ -163,6 +163,7 @@ def _pages(demo):
     organiser = [("organiser-events", "/organiser/"), ("organiser-event", f"/organiser/events/{e}"),
                  ("roster", f"/organiser/events/{e}/dates/{o}"),
                  ("overview", f"/organiser/centres/{c}/"), ("members", f"/organiser/centres/{c}/members"),
+                 ("connections", f"/organiser/centres/{c}/connections"), ("impact", f"/organiser/centres/{c}/impact"),
                  ("unreached", f"/organiser/centres/{c}/unreached"), ("runs", f"/organiser/centres/{c}/runs"),
                  ("reports", f"/organiser/centres/{c}/reports"), ("match-graph", f"/organiser/centres/{c}/graph"),
                  ("new-event", "/organiser/events/new"), ("neighbourhoods", "/neighbourhoods/")]

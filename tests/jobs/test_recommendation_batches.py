@@ -77,3 +77,22 @@ def test_one_resident_still_refreshed_after_a_profile_change(app, db, city):
     assert app.extensions["hearth.queue"].enqueue("refresh_recommendations", active[0])() == 1
     assert {uid for uid, *_ in _stored(db)} == {active[0]}
     assert db.get(User, active[0]).is_active
+
+
+def test_the_nightly_refresh_for_everyone_is_shared_out_in_batches(app, db, city, monkeypatch):
+    active, closed = city
+    monkeypatch.setattr(jobs.matching, "REC_BATCH", 2)
+    assert app.extensions["hearth.queue"].enqueue("refresh_recommendations")() == len(active)
+    runs = db.scalars(select(JobRun).where(JobRun.kind == "recommendations").order_by(JobRun.id)).all()
+    planner, batches = runs[0], runs[1:]
+    assert planner.counts == {"residents": 0, "recommendation_batches": 2, "shared_out": True}
+    assert [len(run.job_args["args"][1]) for run in batches] == [2, 2]
+    assert sum(run.counts["residents"] for run in batches) == len(active)
+    assert {uid for uid, *_ in _stored(db)} == set(active)
+
+
+def test_the_nightly_refresh_of_a_small_town_is_one_job(app, db, city):
+    active, _ = city
+    assert app.extensions["hearth.queue"].enqueue("refresh_recommendations")() == len(active)
+    [run] = db.scalars(select(JobRun).where(JobRun.kind == "recommendations")).all()
+    assert run.counts == {"residents": len(active)}

@@ -27,33 +27,56 @@ def _postgres_url() -> str:
 
 
 @pytest.fixture
-def fresh_url(blank_url):
+def fresh_url(fresh_urls):
     """A migrated, empty database that other processes can reach."""
-    engine = make_engine(blank_url)
-    upgrade(engine)
-    engine.dispose()
-    return blank_url
+    return fresh_urls()
 
 
 @pytest.fixture
-def blank_url(tmp_path):
+def fresh_urls(blank_urls):
+    """``fresh_urls()`` makes another migrated, empty database (for a test that tries twice)."""
+
+    def make() -> str:
+        url = blank_urls()
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
+
+    return make
+
+
+@pytest.fixture
+def blank_url(blank_urls):
     """A database with nothing in it, not even the migrations."""
+    return blank_urls()
+
+
+@pytest.fixture
+def blank_urls(tmp_path):
+    """``blank_urls()`` makes another database with nothing in it; all are dropped afterwards."""
     base = _postgres_url()
-    schema = None
-    if base:
+    schemas: list[str] = []
+
+    def make() -> str:
+        if not base:
+            name = "hearth.db" if not schemas else f"hearth-{len(schemas)}.db"
+            schemas.append(name)
+            return f"sqlite:///{tmp_path / name}"
         schema = f"reliability_{uuid.uuid4().hex[:10]}"
         engine = make_engine(base)
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
-        url = base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{tmp_path / 'hearth.db'}"
-    yield url
-    if schema:
+        schemas.append(schema)
+        return base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+
+    yield make
+    if base and schemas:
         engine = make_engine(base)
         with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
 
 

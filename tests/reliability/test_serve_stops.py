@@ -65,15 +65,23 @@ def test_the_job_in_hand_is_finished_before_stopping(tmp_path, processes, fresh_
     database.dispose()
 
 
-def test_a_second_signal_stops_at_once_and_the_job_is_queued_again(tmp_path, processes, fresh_url):
-    server, env, _ = _serve(processes, tmp_path, fresh_url, HEARTH_JOB_LEASE_SECONDS=2)
+def _second_signal(processes, tmp_path, url) -> bool:
+    """One try: signal while matching is in hand, then again. False when the job finished before
+    the first signal arrived (a 2-second job on a busy machine), which proves nothing either way."""
+    server, env, _ = _serve(processes, tmp_path, url, HEARTH_JOB_LEASE_SECONDS=2)
     settings = settings_from(env)
     database = Database(settings.database_url)
     world = build_world(database, settings, residents=200)
     Queue(settings, database).enqueue("run_match", world.occurrence_id)
     wait_for(lambda: any(r.status == RunStatus.RUNNING for r in match_runs(database)), what="the job in hand")
     server.signal(signal.SIGINT)
-    wait_for(lambda: "Finishing the job in hand first" in server.output(), timeout=10, what="the graceful stop")
+    wait_for(lambda: "Finishing the job in hand first" in server.output() or server.proc.poll() is not None,
+             timeout=30, what="the graceful stop")
+    if "Finishing the job in hand first" not in server.output():
+        assert server.wait(timeout=10) == 0, server.output()
+        assert [r.status for r in match_runs(database)] == [RunStatus.SUCCEEDED], server.output()
+        database.dispose()
+        return False
     server.signal(signal.SIGINT)
     assert server.wait(timeout=10) == 0, server.output()
     assert "stopping now" in server.output()
@@ -89,3 +97,13 @@ def test_a_second_signal_stops_at_once_and_the_job_is_queued_again(tmp_path, pro
     assert found["placed"] == found["distinct"] == found["offers"] == world.residents
     assert found["running"] == 0
     database.dispose()
+    return True
+
+
+def test_a_second_signal_stops_at_once_and_the_job_is_queued_again(tmp_path, processes, fresh_urls):
+    for attempt in range(3):
+        folder = tmp_path / f"try-{attempt}"
+        folder.mkdir()
+        if _second_signal(processes, folder, fresh_urls()):
+            return
+    pytest.fail("the matching job finished before the first signal in three tries")

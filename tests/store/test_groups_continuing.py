@@ -11,7 +11,7 @@ from sqlalchemy import select
 from store.accounts.models import Role
 from store.groups.continuing import MIX_RUN, keen_core, meetings_in_a_row, rather_meet_new
 from store.groups.feedback import save_feedback
-from store.groups.matching import run_matching
+from store.groups.matching import plan_regions, run_matching
 from store.groups.models import Group, GroupStatus, SeatStatus
 from store.groups.offers import close_finished_groups, respond
 from store.profiles.operations import save_step
@@ -217,3 +217,19 @@ def test_the_seat_limit_never_splits_a_group_that_keeps_meeting(db, settings):
     run_matching(db, settings, second.id, now=after)
     standing = [g for g in _groups_at(db, second) if g.continues_id == group.id]
     assert len(standing) == 1 and _members(standing[0]) == _members(group)
+
+
+def test_a_shared_out_date_keeps_a_standing_group_in_one_region(db, settings, series):
+    _, _, _, (first, second, _) = series
+    people = [make_resident(db, offset_km=1.0) for _ in range(5)]  # around the venue, on a spiral
+    group, after = _meet(db, settings, first, people)
+    for _ in range(5):
+        make_resident(db, offset_km=1.0)
+    regions = plan_regions(db, second.id, region_size=3, now=after)  # regions of three cannot hold five
+    ids = [{c["user_id"] for c in region} for region in regions]
+    assert sum(len(r) for r in ids) == 10 and len(regions) >= 3
+    assert [r for r in ids if r & _members(group)] == [r for r in ids if _members(group) <= r]
+    counts = [run_matching(db, settings, second.id, region=region, now=after) for region in regions]
+    assert sum(c.get("continued", 0) for c in counts) == 1
+    [standing] = [g for g in _groups_at(db, second) if g.continues_id == group.id]
+    assert _members(standing) == _members(group)

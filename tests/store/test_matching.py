@@ -15,7 +15,7 @@ from store.groups.matching import run_matching
 from store.groups.models import Group, GroupMember, GroupStatus, SeatStatus
 from store.groups.offers import GroupError, respond
 from store.messages.models import Message
-from store.social.operations import block
+from store.social.operations import block, record_checkin, strengthen_tie
 
 
 @pytest.fixture
@@ -180,12 +180,12 @@ def test_a_region_task_rechecks_only_its_own_people(db, settings, world):
     save_profile_step(db, settings, people[0].id, "needs", {"include_in_matching": False, "show_first_name": True,
                                                              "paused_until": None})
     calls = []  # count whole-date searches: there must be none in a region's task
-    original = matching_module.eligible
-    matching_module.eligible = lambda *a, **k: calls.append(a) or original(*a, **k)
+    original = matching_module.eligible_with_cores
+    matching_module.eligible_with_cores = lambda *a, **k: calls.append(a) or original(*a, **k)
     try:
         counts = run_matching(db, settings, occurrence.id, region=region)
     finally:
-        matching_module.eligible = original
+        matching_module.eligible_with_cores = original
     assert calls == [] and counts["candidates"] == 5
     assert people[0].id not in {s.user_id for g in db.scalars(select(Group)) for s in g.seats}
 
@@ -231,14 +231,18 @@ def test_without_the_exact_path_the_same_date_is_not_claimed_proven(db, settings
 
 
 def _newcomer_placed(db, settings, centre, organiser):
-    """Eight residents who have been in a group before, one who never has (and shares less with
-    them): matched in groups of exactly four, one of the nine is left out. Is the newcomer placed?"""
+    """Eight residents who have been in a group before and met each other (so none is isolated),
+    one who never has (and shares less with them): matched in groups of exactly four, one of the
+    nine is left out. Is the newcomer placed?"""
     _, earlier = make_event(db, settings, centre, organiser, days_ahead=2, title="Earlier supper")
     regulars = [make_resident(db) for _ in range(8)]
     run_matching(db, settings, earlier.id, size=(4, 4))
     for group in db.scalars(select(Group).where(Group.occurrence_id == earlier.id)):
         for seat in group.seats:
             respond(db, settings, group.id, seat.user, accept=True)
+    for i, a in enumerate(regulars):
+        for step in (1, 2):
+            strengthen_tie(db, a.id, regulars[(i + step) % 8].id, 0.5, met=True)
     newcomer = make_resident(db, interests=("chess", "walking"))
     _, later = make_event(db, settings, centre, organiser, days_ahead=60, title="Later supper")
     run_matching(db, settings, later.id, size=(4, 4))
@@ -256,3 +260,77 @@ def test_people_never_placed_come_first_unless_the_setting_turns_it_off(db, sett
 def test_without_newcomers_first_the_newcomer_has_no_priority(db, settings, world):
     centre, organiser, _, _ = world
     assert not _newcomer_placed(db, settings.replace(match_newcomers_first=False), centre, organiser)
+
+
+def _in_a_group_before(db, settings, centre, organiser, people) -> None:
+    _, earlier = make_event(db, settings, centre, organiser, days_ahead=2, title="Earlier supper")
+    before = Group(centre_id=centre.id, occurrence_id=earlier.id, size_min=2, size_max=len(people), score=0.5,
+                   reason="", farthest_km=1.0)
+    db.add(before)
+    db.flush()
+    for person in people:
+        db.add(GroupMember(group_id=before.id, user_id=person.id, status=SeatStatus.ACCEPTED))
+    db.flush()
+
+
+def _have_met(db, people) -> None:
+    """Each has met the next two in a ring (two ties met each: nobody isolated by ties)."""
+    for i, a in enumerate(people):
+        for step in (1, 2):
+            strengthen_tie(db, a.id, people[(i + step) % len(people)].id, 0.5, met=True)
+
+
+def _loner_placed(db, settings, centre, organiser, *, why: str) -> bool:
+    """Nine residents who have all been in a group before; eight have met several people through
+    Hearth, one (who shares less with them) is isolated: ``why`` = "ties" (has met only one person)
+    or "checkin" (has met two, but their latest check-in says they often feel isolated). Matched in
+    groups of exactly four, one of the nine is left out. Is the isolated one placed?"""
+    regulars = [make_resident(db) for _ in range(8)]
+    loner = make_resident(db, interests=("chess", "walking"))
+    _in_a_group_before(db, settings, centre, organiser, [*regulars, loner])
+    _have_met(db, regulars)
+    strengthen_tie(db, loner.id, regulars[0].id, 0.5, met=True)
+    if why == "checkin":
+        strengthen_tie(db, loner.id, regulars[4].id, 0.5, met=True)
+        record_checkin(db, loner, companionship=3, left_out=2, isolated=3)
+    db.flush()
+    _, later = make_event(db, settings, centre, organiser, days_ahead=60, title="Later supper")
+    cands = {c.user_id: c for c in candidates_for(db, later)}
+    assert cands[loner.id].isolated and not any(cands[r.id].isolated for r in regulars)
+    assert all(c.placed_before for c in cands.values())
+    run_matching(db, settings, later.id, size=(4, 4))
+    seated = {s.user_id for g in db.scalars(select(Group).where(Group.occurrence_id == later.id)) for s in g.seats}
+    assert len(seated) == 8 and seated <= {u.id for u in regulars} | {loner.id}
+    return loner.id in seated
+
+
+@pytest.mark.parametrize("why", ["ties", "checkin"])
+def test_isolated_people_come_first_unless_the_setting_turns_it_off(db, settings, world, why):
+    centre, organiser, _, _ = world
+    assert settings.match_isolated_first is True
+    assert _loner_placed(db, settings, centre, organiser, why=why)
+
+
+def test_without_isolated_first_the_isolated_resident_has_no_priority(db, settings, world):
+    centre, organiser, _, _ = world
+    assert not _loner_placed(db, settings.replace(match_isolated_first=False), centre, organiser, why="ties")
+
+
+@pytest.mark.parametrize("isolated_first", [True, False])
+def test_a_freed_seat_goes_to_an_isolated_neighbour_first(db, settings, world, isolated_first):
+    centre, organiser, _, _ = world
+    settings = settings.replace(match_isolated_first=isolated_first)
+    _, occurrence = make_event(db, settings, centre, organiser, days_ahead=20, title="Soup lunch")
+    four = [make_resident(db) for _ in range(4)]
+    _have_met(db, four)
+    run_matching(db, settings, occurrence.id, size=(4, 4))
+    [group] = db.scalars(select(Group).where(Group.occurrence_id == occurrence.id)).all()
+    pal = make_resident(db)  # as alike as the four, and has met two of them
+    loner = make_resident(db, interests=("chess", "walking"))  # shares less, has met nobody
+    _in_a_group_before(db, settings, centre, organiser, [pal, loner])
+    strengthen_tie(db, pal.id, four[0].id, 0.5, met=True)
+    strengthen_tie(db, pal.id, four[1].id, 0.5, met=True)
+    db.flush()
+    respond(db, settings, group.id, four[3], accept=False)
+    offered = {s.user_id for s in group.seats if s.status == SeatStatus.OFFERED}
+    assert (loner.id in offered) is isolated_first and (pal.id in offered) is not isolated_first

@@ -111,7 +111,8 @@ def test_every_link_reaches_a_page_of_the_app(app, settings):
         links.group_link(settings, 4), links.feedback_link(settings, 4), links.report_link(settings, 2, 5),
         links.email_change_link(settings, "tok"),
         links.message_link(settings, 3), links.conversation_link(settings, 3), links.inbox_thread_link(settings, 3),
-        links.preferences_link(settings),
+        links.preferences_link(settings), links.centre_link(settings, "oak-hall"),
+        links.centre_feed_link(settings, "oak-hall", "ics"),
     ]
     assert len(built) == len(links.__all__) + 1  # event_link twice
     for url in built:

@@ -206,7 +206,7 @@ def test_refit_with_no_profiles(runner, db):
 # -- the demo town -------------------------------------------------------------------------
 def test_the_demo_town_has_varied_profiles_with_coarse_homes_and_vectors(db, settings):
     started = time.perf_counter()
-    result = build_demo_town(db, settings, residents=120)
+    result = build_demo_town(db, settings, residents=120, history_weeks=0)  # the past: test_demo_history.py
     assert time.perf_counter() - started < 15
     profiles = list(db.scalars(select(Profile)))
     assert len(profiles) == len(result.residents) == 120

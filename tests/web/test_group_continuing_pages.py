@@ -14,7 +14,9 @@ from store.groups.feedback import save_feedback
 from store.groups.matching import run_matching
 from store.groups.models import Group, GroupMember
 from store.groups.offers import close_finished_groups, respond
+from store.groups.reasons import reason_for
 from store.profiles.operations import get_profile
+from store.profiles.taxonomy import number_word
 
 
 @pytest.fixture
@@ -104,9 +106,23 @@ def test_members_and_organisers_see_a_group_that_keeps_meeting(client, db, setti
     login(client, people[3].email)
     page = _text(client.get(f"/groups/{standing.id}"))
     assert "This group keeps meeting" in page and "I'd rather meet new people next time" in page
+    assert "You've all met before, last time." in page  # why these neighbours: they met, not a generic reason
     logout(client)
     login(client, organiser.email)
     page = _text(client.get(f"/organiser/events/{event.id}/dates/{second.id}"))
     assert "Groups at this date" in page and "Keeps meeting: their 2nd date together" in page
     page = _text(client.get(f"/groups/dates/{second.id}/note"))
     assert "Keeps meeting: their 2nd date together" in page
+
+
+def test_a_newcomer_filling_a_gap_reads_no_claim_that_they_met(client, db, settings, met):
+    group, people, second, after, _, _ = met
+    run_matching(db, settings, second.id, now=after)
+    standing = _standing(db, group, second)
+    seats = [s for s in standing.seats if s.user_id != people[0].id]
+    assert reason_for(db, standing, seats[0].user_id).startswith("You've all met before")
+    seats[0].user_id = make_resident(db).id  # as if a newcomer took the seat of someone who opted out
+    db.flush()
+    db.expire(standing)
+    assert "met" not in reason_for(db, standing, seats[0].user_id).split(".")[0]
+    assert reason_for(db, standing, seats[1].user_id).startswith(f"You met {number_word(len(standing.seats) - 2)} of")

@@ -1,4 +1,4 @@
-"""The account page: name, email, password, the data download, and deleting the account.
+"""The account page: name, email, password, access tokens, the data download, and deleting the account.
 
 Its routes are on the ``auth`` blueprint (``web.auth.blueprint``), like log-in and sign-up.
 """
@@ -9,15 +9,17 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from store.accounts import changes
+from store.accounts import api_tokens, changes
 from store.accounts import operations as accounts
 from store.accounts.models import TokenPurpose
 from store.accounts.sessions import count_sessions
+from store.core.db import utcnow
 from store.leaving.export import export_filename, export_zip
 from store.leaving.operations import delete_account as leave
 from web.auth.blueprint import bp
 from web.auth.forms import (
     AccountButtonForm,
+    ApiTokenForm,
     ConfirmForm,
     DeleteAccountForm,
     EmailChangeForm,
@@ -49,13 +51,15 @@ def _account_page(**forms):
         "name_form": lambda: NameForm(formdata=None, display_name=current_user.display_name),
         "email_form": lambda: EmailChangeForm(formdata=None),
         "password_form": lambda: PasswordChangeForm(formdata=None),
+        "token_form": lambda: ApiTokenForm(formdata=None),
     }
     for key, make in blank.items():
         forms.setdefault(key, make())
     return render_template(
         "auth/account.html", devices=count_sessions(session, current_user.id),
         everywhere_form=LogOutEverywhereForm(), button_form=AccountButtonForm(),
-        pending_email=changes.pending_email_change(session, current_user.id), **forms,
+        pending_email=changes.pending_email_change(session, current_user.id),
+        tokens=api_tokens.tokens_of(session, current_user), now=utcnow(), **forms,
     )
 
 

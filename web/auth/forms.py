@@ -1,6 +1,6 @@
 """Forms for joining, logging in, resetting a password, accepting an invitation and the account page."""
 
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from store.accounts.operations import password_problem
@@ -8,7 +8,7 @@ from web.validators import HearthForm, SameSitePath
 
 __all__ = ["LoginForm", "NextForm", "RegisterForm", "ResetRequestForm", "ResetForm", "InviteAcceptForm", "ConfirmForm",
            "DeleteAccountForm", "LogOutEverywhereForm", "NameForm", "EmailChangeForm", "PasswordChangeForm",
-           "AccountButtonForm"]
+           "AccountButtonForm", "ApiTokenForm"]
 
 _EMAIL = [DataRequired("Please enter your email address."), Email("Please enter a valid email address."), Length(max=254)]
 _NAME = [DataRequired("Please tell us what to call you."), Length(max=80, message="Please keep this under 80 characters.")]
@@ -111,3 +111,15 @@ class PasswordChangeForm(HearthForm):
 
 class AccountButtonForm(HearthForm):
     """A button on the account page (download my data, cancel an email change)."""
+
+
+class ApiTokenForm(HearthForm):
+    """Make a personal access token: what it is for, what it may do, and for how long."""
+
+    name = StringField("What is it for?", validators=[
+        DataRequired("Please give the token a name, so you know later what it is for."),
+        Length(max=80, message="Please keep this under 80 characters.")])
+    scopes = RadioField("What may it do?", choices=[("read", "Only read"), ("read_write", "Read and make changes")],
+                        default="read", validators=[DataRequired("Please choose what the token may do.")])
+    days = RadioField("How long should it work?", choices=[("30", "30 days"), ("90", "90 days"), ("365", "A year")],
+                      default="90", validators=[DataRequired("Please choose how long the token should work.")])

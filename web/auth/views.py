@@ -21,6 +21,7 @@ from store.centres import organisers
 from store.messages.models import Message
 from store.messages.outbox import read_message
 from web.auth import account  # noqa: F401  (the account page's routes)
+from web.auth import api_tokens  # noqa: F401  (the account page's access tokens)
 from web.auth.blueprint import bp
 from web.auth.forms import (
     ConfirmForm,

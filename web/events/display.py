@@ -8,6 +8,7 @@ from flask import Blueprint
 from markupsafe import Markup
 
 from store.core.db import utcnow
+from store.events.feeds import event_item
 from store.events.models import KINDS, Event, Occurrence
 from store.events.search import NEXT_DATES, Hit
 from store.events.times import monthly_position, recurrence_label, to_local
@@ -99,33 +100,10 @@ def json_ld(data) -> Markup:
     return Markup(text)
 
 
-def event_json_ld(event: Event, dates: list[tuple[Occurrence, int]], url: str) -> list[dict]:
-    """schema.org ``Event`` objects for the dates shown (occurrence, seats left)."""
-    place = {"@type": "Place", "name": event.place_name,
-             "address": {"@type": "PostalAddress", "streetAddress": event.address}}
-    if event.point:
-        place["geo"] = {"@type": "GeoCoordinates", "latitude": event.point[0], "longitude": event.point[1]}
-    items = []
-    for occurrence, left in dates:
-        tz = event.timezone
-        items.append({
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": event.title,
-            "description": event.description,
-            "startDate": to_local(occurrence.starts_at, tz).isoformat(),
-            "endDate": to_local(occurrence.ends_at, tz).isoformat(),
-            "eventStatus": "https://schema.org/" + ("EventCancelled" if occurrence.is_cancelled else "EventScheduled"),
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "location": place,
-            "organizer": {"@type": "Organization", "name": event.centre.name},
-            "maximumAttendeeCapacity": event.capacity,
-            "remainingAttendeeCapacity": left,
-            "inLanguage": event.language,
-            "keywords": ", ".join(interest_label(t) for t in event.tags),
-            "url": f"{url}#date-{occurrence.id}",
-        })
-    return items
+def event_json_ld(dates: list[tuple[Occurrence, int]], settings) -> list[dict]:
+    """schema.org ``Event`` objects for the dates an event's page shows (occurrence, seats left):
+    the feeds' own ``store.events.feeds.event_item``, with the seat numbers the page shows."""
+    return [{"@context": "https://schema.org", **event_item(o, settings, seats_left=left)} for o, left in dates]
 
 
 def init_filters(bp: Blueprint) -> None:

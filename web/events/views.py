@@ -155,8 +155,7 @@ def event(event_id: int):
     my_name = None
     if current_user.is_authenticated:
         my_name = organiser_label(current_user, get_profile(session, current_user.id), _settings().secret_key)
-    url = url_for("events.event", event_id=item.id, _external=True)
-    ld = event_json_ld(item, [(o, max(item.capacity - counts[o.id].taken, 0)) for o in dates], url)
+    ld = event_json_ld([(o, max(item.capacity - counts[o.id].taken, 0)) for o in dates], _settings())
     return render_template("events/event.html", event=item, dates=dates, counts=counts, names=names, mine=mine,
                            distance=distance, json_ld_items=ld, form=ButtonForm(), signup_form=SignUpForm(),
                            now=now, my_name=my_name)

@@ -18,8 +18,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
-from store.centres.area import organiser_label, organiser_pause_words
+from store.centres.area import area_member_ids, organiser_label, organiser_pause_words
 from store.centres.models import Centre
 from store.core.db import utcnow
 from store.groups.safety import lift_organiser_pause
@@ -28,9 +29,11 @@ from store.insight.connectedness import centre_connectedness
 from store.insight.figures import (
     act_on_report,
     centre_reports,
+    count_open_reports,
     figures,
     note_contact,
     unreached,
+    week_of,
     weekly_series,
 )
 from store.insight.members import centre_groups, member_rows
@@ -49,8 +52,9 @@ from store.insight.words import (
 )
 from store.profiles.operations import get_profile
 from store.social.models import Report
-from web.access import organiser_required
+from web.access import organised_centre, organiser_required
 from web.db import attempt, db_session, enqueue_after_commit
+from web.fresh import fresh_cache
 from web.insight.forms import ContactForm, LiftPauseForm, ReportActionForm, RunForm
 
 __all__ = ["bp"]
@@ -58,14 +62,6 @@ __all__ = ["bp"]
 bp = Blueprint("insight", __name__, url_prefix="/organiser/centres/<int:centre_id>", template_folder="templates")
 
 
-def _centre(centre_id: int) -> Centre:
-    """The centre, if the asking organiser runs it: everything below is scoped by this check."""
-    centre = db_session().get(Centre, centre_id)
-    if centre is None:
-        abort(404)
-    if not current_user.organises(centre.id):
-        abort(403)
-    return centre
 
 
 def _settings():
@@ -88,21 +84,28 @@ def _csv(rows: list[list], filename: str) -> Response:
 @bp.route("/")
 @organiser_required
 def overview(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     session = db_session()
-    series = weekly_series(session, centre)
-    return render_template("insight/overview.html", centre=centre, figures=figures(session, centre),
-                           series=series, groups=centre_groups(session, centre.id, limit=30),
-                           snapshot=latest_snapshot(session, centre.id),
-                           open_reports=len(centre_reports(session, centre.id, open_only=True)),
-                           reports_words=organiser_reports_words, fit_words=organiser_fit_words,
-                           group_words=organiser_group_words, fit_explained=FIT_EXPLAINED)
+    now = utcnow()
+
+    def body() -> Markup:
+        ids = area_member_ids(session, centre)  # read once for the figures and the series
+        return Markup(render_template(
+            "insight/_overview_body.html", centre=centre, figures=figures(session, centre, ids=ids),
+            series=weekly_series(session, centre, now=now, ids=ids), groups=centre_groups(session, centre.id, limit=30),
+            open_reports=count_open_reports(session, centre.id), reports_words=organiser_reports_words,
+            fit_words=organiser_fit_words, group_words=organiser_group_words, fit_explained=FIT_EXPLAINED))
+
+    # Everything the page reads from the database depends on the centre, the week and nothing
+    # else: the same words again only while nothing at all was committed since (web.fresh).
+    return render_template("insight/overview.html", centre=centre,
+                           body=fresh_cache().get(session, ("overview", centre.id, week_of(now)), body))
 
 
 @bp.route("/connections")
 @organiser_required
 def connections(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     measures = centre_connectedness(db_session(), centre)
     return render_template("insight/connections.html", centre=centre, measures=measures,
                            words=organiser_connectedness_words(measures))
@@ -112,7 +115,7 @@ def connections(centre_id: int):
 @organiser_required
 def impact(centre_id: int):
     """The one-page impact summary for funders: counts, shares and charts only, small counts hidden."""
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     measures = centre_connectedness(db_session(), centre)
     return render_template("insight/impact.html", centre=centre, measures=measures, today=utcnow().date(),
                            words=organiser_connectedness_words(measures, for_funder=True), count=funder_count)
@@ -121,7 +124,7 @@ def impact(centre_id: int):
 @bp.route("/graph")
 @organiser_required
 def graph(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     snapshot = latest_snapshot(db_session(), centre.id)
     return render_template("insight/graph.html", centre=centre, snapshot=snapshot, form=RunForm())
 
@@ -129,7 +132,7 @@ def graph(centre_id: int):
 @bp.route("/graph.json")
 @organiser_required
 def graph_json(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     session = db_session()
     snapshot = latest_snapshot(session, centre.id)
     if snapshot is None:
@@ -144,14 +147,14 @@ def graph_json(centre_id: int):
 @bp.route("/members")
 @organiser_required
 def members(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     return render_template("insight/members.html", centre=centre, rows=member_rows(db_session(), centre, _secret()))
 
 
 @bp.route("/members.csv")
 @organiser_required
 def members_csv(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     rows = [["name_or_pseudonym", "placed", "placement", "group", "ties", "enjoys", "last_attended"]]
     rows += [[r.label, "yes" if r.placed else "no", r.placement, r.group, r.facts.ties, r.kinds,
               r.facts.last_attended.isoformat() if r.facts.last_attended else ""]
@@ -162,7 +165,7 @@ def members_csv(centre_id: int):
 @bp.route("/groups.csv")
 @organiser_required
 def groups_csv(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     rows = [["group", "event", "starts_at", "status", "fit", "fit_percent", "reason", "seats_offered", "accepted",
              "farthest_km"]]
     for row in centre_groups(db_session(), centre.id, newest_first=False):
@@ -176,7 +179,7 @@ def groups_csv(centre_id: int):
 @bp.route("/figures.csv")
 @organiser_required
 def figures_csv(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     series = weekly_series(db_session(), centre)
     rows = [["week", "groups_formed", "groups_met", "seats_accepted", "mean_checkin"]]
     rows += [[s["week"], s["formed"], s["met"], s["accepted"], s["mean_checkin"]] for s in series]
@@ -186,7 +189,7 @@ def figures_csv(centre_id: int):
 @bp.route("/unreached", methods=["GET", "POST"])
 @organiser_required
 def not_reached(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     session = db_session()
     form = ContactForm()
     if form.validate_on_submit():
@@ -214,7 +217,7 @@ def _report(centre: Centre, report_id: int) -> Report:
 @bp.route("/reports")
 @organiser_required
 def reports(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     items = centre_reports(db_session(), centre.id)
     return render_template("insight/reports.html", centre=centre, reports=items, label=_report_label)
 
@@ -230,7 +233,7 @@ def _report_label(user, *, start: bool = False) -> str:
 @bp.route("/reports/<int:report_id>", methods=["GET", "POST"])
 @organiser_required
 def report(centre_id: int, report_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     item = _report(centre, report_id)
     form = ReportActionForm()
     if form.validate_on_submit():
@@ -252,7 +255,7 @@ def report(centre_id: int, report_id: int):
 @bp.route("/reports/<int:report_id>/lift-pause", methods=["POST"])
 @organiser_required
 def lift_pause(centre_id: int, report_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     item = _report(centre, report_id)
     if not LiftPauseForm().validate_on_submit():
         abort(400)
@@ -264,7 +267,7 @@ def lift_pause(centre_id: int, report_id: int):
 @bp.route("/runs", methods=["GET", "POST"])
 @organiser_required
 def runs(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     form = RunForm()
     if form.validate_on_submit():
         if request.form.get("what") == "graph":

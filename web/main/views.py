@@ -80,7 +80,7 @@ def home():
         "main/home.html",
         is_resident=is_resident,
         needs_profile=is_resident and (profile is None or not profile.has_home),
-        recommendations=recommendations_for(session, current_user.id),
+        recommendations=recommendations_for(session, current_user.id, profile=profile),
         group_views=home_groups(session, current_user.id),
         # only the asking resident's own figures, never anyone else's
         own=resident_connection_words(own_connectedness(session, current_user.id)) if is_resident else None,

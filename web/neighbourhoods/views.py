@@ -6,7 +6,6 @@ import io
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -25,7 +24,7 @@ from store.places.neighbourhoods import (
     set_neighbourhood,
 )
 from store.places.points import distance_km
-from web.access import organiser_required
+from web.access import organised_centre, organiser_required
 from web.db import attempt, db_session
 from web.neighbourhoods.forms import NeighbourhoodForm, RemoveForm, UploadForm
 
@@ -40,11 +39,6 @@ def _centres() -> list[Centre]:
     return centres_run_by(db_session(), current_user)
 
 
-def _centre(centre_id: int) -> Centre:
-    centre = db_session().get(Centre, centre_id)
-    if centre is None or not current_user.organises(centre_id):
-        abort(404 if centre is None else 403)
-    return centre
 
 
 @bp.route("/")
@@ -68,7 +62,7 @@ def _page(centre: Centre, form: NeighbourhoodForm | None = None, upload: UploadF
 @bp.route("/<int:centre_id>", methods=["GET", "POST"])
 @organiser_required
 def centre(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     form = NeighbourhoodForm()
     if not form.validate_on_submit():
         return _page(centre, form)
@@ -98,7 +92,7 @@ def centre(centre_id: int):
 @bp.route("/<int:centre_id>/upload", methods=["POST"])
 @organiser_required
 def upload(centre_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     form = UploadForm()
     if form.validate_on_submit():
         text = form.file.data.read(1_000_000).decode("utf-8-sig", errors="replace")
@@ -115,7 +109,7 @@ def upload(centre_id: int):
 @bp.route("/<int:centre_id>/<int:neighbourhood_id>/remove", methods=["POST"])
 @organiser_required
 def remove(centre_id: int, neighbourhood_id: int):
-    centre = _centre(centre_id)
+    centre = organised_centre(centre_id)
     if RemoveForm().validate_on_submit() and remove_neighbourhood(db_session(), centre, neighbourhood_id):
         flash("Removed. Residents who chose it keep the area they gave.", "success")
     return redirect(url_for(".centre", centre_id=centre.id))

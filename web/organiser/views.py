@@ -33,7 +33,7 @@ from store.events.words import (
 from store.groups import dates as group_dates
 from store.groups.continuing import date_groups_for_organisers
 from store.insight import ods, rosters
-from web.access import organiser_required
+from web.access import organised_event, organiser_required
 from web.db import attempt, db_session
 from web.events.forms import ButtonForm
 from web.events.listing_cache import listing_cache
@@ -58,17 +58,6 @@ def _settings():
 
 def _my_centres() -> list[Centre]:
     return centres_run_by(db_session(), current_user)
-
-
-def _event(event_id: int) -> Event:
-    """The event if the person organises its centre: 404 if there is none, 403 if it isn't theirs."""
-    try:
-        event = event_admin.organiser_event(db_session(), event_id, current_user)
-    except PermissionError:
-        abort(403)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _occurrence(event: Event, occurrence_id: int) -> Occurrence:
@@ -131,7 +120,7 @@ def new():
 @bp.route("/events/<int:event_id>")
 @organiser_required
 def event(event_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     now = utcnow()
     dates = [o for o in item.occurrences if o.ends_at > now]
     past = [o for o in item.occurrences if o.ends_at <= now][-6:]
@@ -144,7 +133,7 @@ def event(event_id: int):
 @seat_change
 @organiser_required
 def edit(event_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     form = EventForm()
     del form.centre_id
     if request.method == "GET":
@@ -163,7 +152,7 @@ def edit(event_id: int):
 @bp.route("/events/<int:event_id>/duplicate", methods=["GET", "POST"])
 @organiser_required
 def duplicate(event_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     form = DuplicateForm()
     if form.validate_on_submit():
         with attempt() as done:
@@ -182,7 +171,7 @@ def duplicate(event_id: int):
 @seat_change
 @organiser_required
 def cancel(event_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
@@ -220,14 +209,14 @@ def _date_page(item: Event, occurrence: Occurrence, *, message_form=None, refusa
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>")
 @organiser_required
 def date(event_id: int, occurrence_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     return _date_page(item, _occurrence(item, occurrence_id))
 
 
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/check-in/<int:signup_id>", methods=["POST"])
 @organiser_required
 def check_in(event_id: int, occurrence_id: int, signup_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     occurrence = _occurrence(item, occurrence_id)
     form = CheckInForm()
     if not form.validate_on_submit():
@@ -257,7 +246,7 @@ def _download(body, mimetype: str, filename: str) -> Response:
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/sign-ups.csv")
 @organiser_required
 def roster_csv(event_id: int, occurrence_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     occurrence = _occurrence(item, occurrence_id)
     table = rosters.roster_table(db_session(), _settings(), occurrence)
     return _download(rosters.roster_csv(table), "text/csv", rosters.roster_filename(occurrence, "csv"))
@@ -266,7 +255,7 @@ def roster_csv(event_id: int, occurrence_id: int):
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/sign-ups.ods")
 @organiser_required
 def roster_ods(event_id: int, occurrence_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     occurrence = _occurrence(item, occurrence_id)
     table = rosters.roster_table(db_session(), _settings(), occurrence)
     return _download(rosters.roster_ods(table), ods.MIMETYPE, rosters.roster_filename(occurrence, "ods"))
@@ -275,7 +264,7 @@ def roster_ods(event_id: int, occurrence_id: int):
 @bp.route("/events/<int:event_id>/dates/<int:occurrence_id>/message", methods=["POST"])
 @organiser_required
 def message(event_id: int, occurrence_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     occurrence = _occurrence(item, occurrence_id)
     form = MessageForm()
     if form.validate_on_submit():
@@ -294,7 +283,7 @@ def message(event_id: int, occurrence_id: int):
 @seat_change
 @organiser_required
 def cancel_date(event_id: int, occurrence_id: int):
-    item = _event(event_id)
+    item = organised_event(event_id)
     occurrence = _occurrence(item, occurrence_id)
     form = CancelForm()
     if not form.validate_on_submit():
